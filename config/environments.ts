@@ -1,0 +1,177 @@
+/**
+ * The environments. A fork edits accountId, owner, emails and CIDRs here; everything else is a
+ * cost decision with its reason next to it.
+ */
+import { EnvironmentConfig, EnvironmentName } from "./types";
+
+const WEEKDAY_SCHEDULE = {
+  name: "office-hours",
+  timezone: "Europe/London",
+  stopCron: "cron(0 19 ? * MON-FRI *)",
+  startCron: "cron(0 7 ? * MON-FRI *)",
+  idleCron: "cron(0 * ? * MON-FRI *)",
+  idleWindowHours: 24,
+  idleInvocationsThreshold: 1,
+  enabled: true,
+} as const;
+
+const ECR_DEFAULTS = {
+  immutableTags: false,
+  keepUntagged: 3,
+  keepPerPrefix: 3,
+  keepTotal: 10,
+  tagPrefixes: ["prod", "stage", "dev"],
+} as const;
+
+const SAGEMAKER_IMAGES = {
+  // Public SageMaker XGBoost image of us-east-1; replace for another region.
+  modelImage: "683313688378.dkr.ecr.us-east-1.amazonaws.com/sagemaker-xgboost:1.7-1",
+  trainingImage: "683313688378.dkr.ecr.us-east-1.amazonaws.com/sagemaker-xgboost:1.7-1",
+  modelDataKey: "retail-forecast/model.tar.gz",
+} as const;
+
+const DEV_NODE_GROUP = {
+  instanceTypes: ["t3.medium", "t3a.medium", "t2.medium"],
+  capacityType: "SPOT",
+  minSize: 2,
+  maxSize: 5,
+  desiredSize: 2,
+  diskSizeGb: 20,
+  labels: { app: "retail-api" },
+  scheduled: true,
+} as const;
+
+export const ENVIRONMENTS: Readonly<Record<EnvironmentName, EnvironmentConfig>> = {
+  dev: {
+    name: "dev",
+    project: "retail-forecast",
+    accountId: "111111111111",
+    region: "us-east-1",
+    costCenter: "ml-platform",
+    owner: "platform-team",
+    notificationEmails: ["platform-alerts@example.com"],
+    budget: { monthlyLimitUsd: 500, anomalyThresholdUsd: 50 },
+    logs: { retentionInDays: 7 },
+    network: { vpcCidr: "10.10.0.0/16", natGateways: 1, eksPublicAccessCidrs: ["203.0.113.0/24"] },
+    eks: { version: "1.31", logTypes: ["audit", "authenticator"], nodeGroups: { api: DEV_NODE_GROUP } },
+    sagemaker: {
+      ...SAGEMAKER_IMAGES,
+      endpoint: { mode: "serverless", memorySizeInMb: 2048, maxConcurrency: 5 },
+      endpointScheduled: false,
+    },
+    schedule: WEEKDAY_SCHEDULE,
+    ecr: ECR_DEFAULTS,
+    backupPrefixes: ["silver/", "artifacts/"],
+  },
+  staging: {
+    name: "staging",
+    project: "retail-forecast",
+    accountId: "222222222222",
+    region: "us-east-1",
+    costCenter: "ml-platform",
+    owner: "platform-team",
+    notificationEmails: ["platform-alerts@example.com"],
+    budget: { monthlyLimitUsd: 1500, anomalyThresholdUsd: 100 },
+    logs: { retentionInDays: 14 },
+    network: { vpcCidr: "10.20.0.0/16", natGateways: 1, eksPublicAccessCidrs: ["203.0.113.0/24"] },
+    eks: {
+      version: "1.31",
+      logTypes: ["audit", "authenticator"],
+      nodeGroups: { api: { ...DEV_NODE_GROUP, instanceTypes: ["m5.large", "m5a.large", "m6i.large", "m6a.large"], maxSize: 6 } },
+    },
+    sagemaker: {
+      ...SAGEMAKER_IMAGES,
+      endpoint: { mode: "serverless", memorySizeInMb: 3072, maxConcurrency: 10 },
+      endpointScheduled: false,
+    },
+    schedule: WEEKDAY_SCHEDULE,
+    ecr: ECR_DEFAULTS,
+    backupPrefixes: ["silver/", "artifacts/"],
+  },
+  prod: {
+    name: "prod",
+    project: "retail-forecast",
+    accountId: "333333333333",
+    region: "us-east-1",
+    costCenter: "ml-platform",
+    owner: "platform-team",
+    notificationEmails: ["platform-alerts@example.com", "finops@example.com"],
+    budget: { monthlyLimitUsd: 5000, anomalyThresholdUsd: 250 },
+    logs: { retentionInDays: 30 },
+    // One NAT per AZ in prod: an AZ outage must not cut the other AZ's egress.
+    network: { vpcCidr: "10.30.0.0/16", natGateways: 2, eksPublicAccessCidrs: ["203.0.113.0/24"] },
+    eks: {
+      version: "1.31",
+      logTypes: ["api", "audit", "authenticator"],
+      nodeGroups: {
+        // On-demand floor keeps the API up through a spot reclaim storm.
+        base: {
+          instanceTypes: ["m6i.large"],
+          capacityType: "ON_DEMAND",
+          minSize: 2,
+          maxSize: 3,
+          desiredSize: 2,
+          diskSizeGb: 30,
+          labels: { app: "retail-api", capacity: "on-demand" },
+          scheduled: false,
+        },
+        burst: {
+          instanceTypes: ["m5.large", "m5a.large", "m6i.large", "m6a.large", "m7i.large"],
+          capacityType: "SPOT",
+          minSize: 0,
+          maxSize: 10,
+          desiredSize: 1,
+          diskSizeGb: 30,
+          labels: { app: "retail-api", capacity: "spot" },
+          scheduled: false,
+        },
+      },
+    },
+    sagemaker: {
+      ...SAGEMAKER_IMAGES,
+      endpoint: {
+        mode: "realtime",
+        instanceType: "ml.m5.large",
+        initialInstanceCount: 1,
+        minCapacity: 1,
+        maxCapacity: 4,
+        targetInvocationsPerInstance: 1000,
+      },
+      endpointScheduled: false,
+    },
+    // Prod serves customers around the clock: schedules exist but are created disabled.
+    schedule: { ...WEEKDAY_SCHEDULE, enabled: false },
+    ecr: { ...ECR_DEFAULTS, immutableTags: true },
+    backupPrefixes: ["silver/", "artifacts/"],
+  },
+  sandbox: {
+    name: "sandbox",
+    project: "retail-forecast",
+    // moto's fixed account id
+    accountId: "123456789012",
+    region: "us-east-1",
+    costCenter: "ml-platform",
+    owner: "platform-team",
+    notificationEmails: ["sandbox@example.com"],
+    budget: { monthlyLimitUsd: 100, anomalyThresholdUsd: 10 },
+    logs: { retentionInDays: 7 },
+    network: { vpcCidr: "10.40.0.0/16", natGateways: 1, eksPublicAccessCidrs: ["203.0.113.0/24"] },
+    eks: { version: "1.31", logTypes: ["audit", "authenticator"], nodeGroups: { api: DEV_NODE_GROUP } },
+    sagemaker: {
+      ...SAGEMAKER_IMAGES,
+      // Real-time so that the scheduler has an endpoint to stop and start in the sandbox flow.
+      endpoint: {
+        mode: "realtime",
+        instanceType: "ml.t2.medium",
+        initialInstanceCount: 1,
+        minCapacity: 1,
+        maxCapacity: 2,
+        targetInvocationsPerInstance: 100,
+      },
+      endpointScheduled: true,
+    },
+    schedule: WEEKDAY_SCHEDULE,
+    ecr: ECR_DEFAULTS,
+    backupPrefixes: ["silver/", "artifacts/"],
+  },
+};

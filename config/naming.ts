@@ -1,0 +1,42 @@
+/**
+ * Names derived from the environment config. Stacks find each other's resources by these
+ * names (not by remote state), so a consumer never breaks because a producer is gone, and the
+ * scheduler, the ops CLI and the cost report agree with the stacks by construction.
+ */
+import { EnvironmentConfig } from "./types";
+
+export function names(cfg: Pick<EnvironmentConfig, "project" | "name" | "accountId" | "region">) {
+  const prefix = `${cfg.project}-${cfg.name}`;
+  const cluster = prefix;
+  const endpoint = `${prefix}-forecast`;
+  return {
+    prefix,
+    stateBucket: `${cfg.project}-${cfg.name}-tfstate-${cfg.accountId}`,
+    stateKey: (stack: string) => `${cfg.project}/${cfg.name}/${stack}.tfstate`,
+    stackName: (kind: "bootstrap" | "data" | "compute" | "ops") => `${cfg.name}-${kind}`,
+    dataBucket: `${prefix}-data-${cfg.accountId}`,
+    modelsBucket: `${prefix}-models-${cfg.accountId}`,
+    artifactsBucket: `${prefix}-artifacts-${cfg.accountId}`,
+    backupBucket: `${prefix}-backup-${cfg.accountId}`,
+    ecrRepository: (kind: "training" | "inference") => `${prefix}/${kind}`,
+    alertTopic: `${prefix}-alerts`,
+    alertTopicArn: `arn:aws:sns:${cfg.region}:${cfg.accountId}:${prefix}-alerts`,
+    cluster,
+    nodeGroup: (key: string) => `${prefix}-${key}`,
+    endpoint,
+    endpointConfig: `${endpoint}-config`,
+    model: `${prefix}-model`,
+    sagemakerRole: `${prefix}-sagemaker`,
+    logGroups: {
+      eks: `/aws/eks/${cluster}/cluster`,
+      app: `/${cfg.project}/${cfg.name}/app`,
+      training: "/aws/sagemaker/TrainingJobs",
+      endpoint: `/aws/sagemaker/Endpoints/${endpoint}`,
+    },
+    schedulerFunction: `${prefix}-scheduler`,
+    idleFunction: `${prefix}-idle-endpoints`,
+    trainingRule: `${prefix}-nightly-training`,
+  };
+}
+
+export type Names = ReturnType<typeof names>;

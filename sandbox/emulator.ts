@@ -1,0 +1,140 @@
+/**
+ * Starts and stops the local AWS emulator (moto server plus the patches in
+ * sandbox/emulator/patches) on a free loopback port. Used by tests, the sandbox flow and
+ * benchmarks; never points anything at real AWS.
+ *
+ *   const emu = await startEmulator();
+ *   process.env.AWS_ENDPOINT_URL = emu.endpoint;
+ *   ...
+ *   await emu.stop();
+ */
+import { ChildProcess, spawn, spawnSync } from "child_process";
+import * as path from "path";
+
+export interface Emulator {
+  readonly endpoint: string;
+  readonly port: number;
+  /** Patches applied on top of moto, by module name. */
+  readonly patches: readonly string[];
+  /** Stops the server; safe to call twice. */
+  stop(): Promise<void>;
+}
+
+export interface StartEmulatorOptions {
+  /** @default - 30 000 ms to wait for the server to say it is ready */
+  readonly startTimeoutMs?: number;
+  /** @default - python3 on PATH (or $PYTHON) */
+  readonly python?: string;
+}
+
+const SERVER = path.join(__dirname, "emulator", "server.py");
+const running = new Set<ChildProcess>();
+let exitHookInstalled = false;
+
+/** Fake credentials for the emulator: moto accepts anything, the SDK and Terraform need some. */
+export const EMULATOR_CREDENTIALS = {
+  AWS_ACCESS_KEY_ID: "testing",
+  AWS_SECRET_ACCESS_KEY: "testing",
+  AWS_SESSION_TOKEN: "testing",
+} as const;
+
+/** moto's fixed account id; the sandbox config uses the same value. */
+export const EMULATOR_ACCOUNT_ID = "123456789012";
+
+export function checkEmulatorInstalled(python = process.env.PYTHON ?? "python3"): void {
+  const probe = spawnSync(python, ["-c", "import moto, werkzeug; print(moto.__version__)"], { encoding: "utf8" });
+  if (probe.error || probe.status !== 0) {
+    throw new Error(
+      `the local AWS emulator is missing: '${python} -c "import moto"' failed. ` +
+        `Install it with: pip install "moto[server]>=5.1"` +
+        (probe.stderr ? ` (${probe.stderr.trim().split("\n").pop()})` : ""),
+    );
+  }
+}
+
+export async function startEmulator(options: StartEmulatorOptions = {}): Promise<Emulator> {
+  const python = options.python ?? process.env.PYTHON ?? "python3";
+  checkEmulatorInstalled(python);
+  const child = spawn(python, [SERVER, "--host", "127.0.0.1", "--port", "0"], {
+    stdio: ["ignore", "pipe", "pipe"],
+    env: { ...process.env, PYTHONUNBUFFERED: "1" },
+  });
+  running.add(child);
+  installExitHook();
+
+  let stderr = "";
+  child.stderr!.on("data", (d: Buffer) => {
+    // keep only the tail: moto logs every request
+    stderr = (stderr + d.toString()).slice(-8000);
+  });
+
+  const ready = await new Promise<{ port: number; patches: string[] }>((resolve, reject) => {
+    const timer = setTimeout(() => {
+      reject(new Error(`emulator did not start within ${options.startTimeoutMs ?? 30000} ms:\n${stderr}`));
+    }, options.startTimeoutMs ?? 30000);
+    let out = "";
+    child.stdout!.on("data", (d: Buffer) => {
+      out += d.toString();
+      const m = /EMULATOR_READY (\d+) patches=(\S*)/.exec(out);
+      if (m) {
+        clearTimeout(timer);
+        resolve({ port: Number(m[1]), patches: m[2] ? m[2].split(",") : [] });
+      }
+    });
+    child.once("exit", (code) => {
+      clearTimeout(timer);
+      reject(new Error(`emulator exited with code ${code} before it was ready:\n${stderr}`));
+    });
+  }).catch(async (err) => {
+    await killChild(child);
+    throw err;
+  });
+
+  const endpoint = `http://127.0.0.1:${ready.port}`;
+  return {
+    endpoint,
+    port: ready.port,
+    patches: ready.patches,
+    stop: () => killChild(child),
+  };
+}
+
+function killChild(child: ChildProcess): Promise<void> {
+  running.delete(child);
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  return new Promise((resolve) => {
+    const force = setTimeout(() => child.kill("SIGKILL"), 3000);
+    child.once("exit", () => {
+      clearTimeout(force);
+      resolve();
+    });
+    child.kill("SIGTERM");
+  });
+}
+
+/** A crash or Ctrl-C in the parent must not leave an emulator process behind. */
+function installExitHook(): void {
+  if (exitHookInstalled) return;
+  exitHookInstalled = true;
+  const killAll = () => {
+    for (const c of running) c.kill("SIGKILL");
+    running.clear();
+  };
+  process.once("exit", killAll);
+  for (const sig of ["SIGINT", "SIGTERM"] as const) {
+    process.once(sig, () => {
+      killAll();
+      process.exit(130);
+    });
+  }
+}
+
+/** Environment for SDK clients, the AWS CLI and Terraform to talk to the emulator. */
+export function emulatorEnv(endpoint: string, region = "us-east-1"): Record<string, string> {
+  return {
+    ...EMULATOR_CREDENTIALS,
+    AWS_ENDPOINT_URL: endpoint,
+    AWS_REGION: region,
+    AWS_DEFAULT_REGION: region,
+  };
+}

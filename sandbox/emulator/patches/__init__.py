@@ -1,0 +1,1 @@
+"""One module per emulator gap; each defines apply(). See sandbox/emulator/server.py."""

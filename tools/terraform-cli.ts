@@ -1,0 +1,48 @@
+/**
+ * Terraform CLI configuration chosen by environment variable.
+ *
+ * With TF_PROVIDER_MIRROR set to a filesystem mirror (a folder holding
+ * registry.terraform.io/hashicorp/aws/<version>/<os_arch>/...), Terraform installs providers
+ * from it and never contacts the registry; a shared plugin cache makes the second and later
+ * `terraform init` of a run a link instead of a 600 MB copy. Without it, Terraform's normal
+ * configuration (the public registry) is used untouched.
+ */
+import * as fs from "fs";
+import * as path from "path";
+
+export const MIRROR_ENV = "TF_PROVIDER_MIRROR";
+
+/** Writes (once) the CLI config for the mirror and returns the env Terraform should run with. */
+export function terraformEnv(base: NodeJS.ProcessEnv = process.env, workDir = path.resolve(__dirname, "..")): NodeJS.ProcessEnv {
+  const mirror = base[MIRROR_ENV];
+  if (!mirror) return { ...base };
+  if (!fs.existsSync(path.join(mirror, "registry.terraform.io"))) {
+    throw new Error(`${MIRROR_ENV}=${mirror} is not a provider mirror: ${path.join(mirror, "registry.terraform.io")} does not exist`);
+  }
+  const dir = path.join(workDir, ".tfcli");
+  const cache = path.join(dir, "plugin-cache");
+  fs.mkdirSync(cache, { recursive: true });
+  const file = path.join(dir, "mirror.tfrc");
+  const body = [
+    "# Written by tools/terraform-cli.ts from $TF_PROVIDER_MIRROR; do not edit.",
+    `plugin_cache_dir = ${JSON.stringify(cache)}`,
+    "plugin_cache_may_break_dependency_lock_file = true",
+    "provider_installation {",
+    `  filesystem_mirror {`,
+    `    path    = ${JSON.stringify(path.resolve(mirror))}`,
+    `    include = ["registry.terraform.io/hashicorp/*"]`,
+    "  }",
+    "}",
+    "",
+  ].join("\n");
+  if (!fs.existsSync(file) || fs.readFileSync(file, "utf8") !== body) fs.writeFileSync(file, body);
+  return { ...base, TF_CLI_CONFIG_FILE: file, CHECKPOINT_DISABLE: "1" };
+}
+
+/** CLI: `node dist/tools/terraform-cli.js` prints `export TF_CLI_CONFIG_FILE=...` for a shell. */
+if (require.main === module) {
+  const env = terraformEnv();
+  if (env.TF_CLI_CONFIG_FILE && env.TF_CLI_CONFIG_FILE !== process.env.TF_CLI_CONFIG_FILE) {
+    process.stdout.write(`export TF_CLI_CONFIG_FILE=${JSON.stringify(env.TF_CLI_CONFIG_FILE)}\n`);
+  }
+}
