@@ -1,0 +1,48 @@
+/** The function's configuration, read once from the environment and frozen. */
+import { assertRecordPrefix } from "./records";
+
+export const DEFAULT_IDLE_WINDOW_HOURS = 24;
+export const DEFAULT_IDLE_INVOCATIONS_THRESHOLD = 1;
+
+export class Env {
+  private constructor(
+    readonly scheduleName: string,
+    readonly region: string,
+    readonly recordPrefix: string,
+    readonly idleWindowHours: number,
+    readonly idleInvocationsThreshold: number,
+  ) {
+    Object.freeze(this);
+  }
+
+  /**
+   * Throws naming the variable that is missing or bad:
+   *   SCHEDULE_NAME, AWS_REGION, RECORD_PREFIX              required
+   *   IDLE_WINDOW_HOURS            @default 24  (1..336, CloudWatch keeps 1-minute data 15 days)
+   *   IDLE_INVOCATIONS_THRESHOLD   @default 1   (>= 1: below it an endpoint is idle)
+   */
+  static fromProcess(env: NodeJS.ProcessEnv = process.env): Env {
+    const required = (name: string) => {
+      const v = env[name]?.trim();
+      if (!v) throw new Error(`environment variable ${name} is required but is not set`);
+      return v;
+    };
+    const int = (name: string, dflt: number, min: number, max: number) => {
+      const raw = env[name]?.trim();
+      if (raw === undefined || raw === "") return dflt;
+      const n = Number(raw);
+      if (!Number.isInteger(n) || n < min || n > max) throw new Error(`environment variable ${name} must be an integer from ${min} to ${max}, got "${raw}"`);
+      return n;
+    };
+    const scheduleName = required("SCHEDULE_NAME");
+    const region = required("AWS_REGION");
+    const recordPrefix = assertRecordPrefix(required("RECORD_PREFIX")); // its message names RECORD_PREFIX
+    return new Env(
+      scheduleName,
+      region,
+      recordPrefix,
+      int("IDLE_WINDOW_HOURS", DEFAULT_IDLE_WINDOW_HOURS, 1, 336),
+      int("IDLE_INVOCATIONS_THRESHOLD", DEFAULT_IDLE_INVOCATIONS_THRESHOLD, 1, 1_000_000_000),
+    );
+  }
+}

@@ -1,0 +1,132 @@
+/**
+ * Least-privilege IAM statements for the scheduler function, as plain JSON (no cdktf here:
+ * lambda/ never imports it). The ops stack turns them into the function's role policy:
+ *
+ *   const statements = schedulerPolicyStatements({ region, accountId, scheduleName, recordPrefix });
+ *   new IamPolicy(this, "SchedulerPolicy", { policy: JSON.stringify({ Version: "2012-10-17", Statement: statements }) });
+ *
+ * Writes are scoped twice where AWS allows: by ARN pattern (this account and region) and by
+ * the resource's Schedule tag. Resource "*" is used only for list/read actions that AWS does
+ * not scope to a resource (noted per statement).
+ */
+
+export interface SchedulerPolicyProps {
+  readonly region: string;
+  readonly accountId: string;
+  /** Value of the Schedule tag the function acts on. */
+  readonly scheduleName: string;
+  /** SSM path of the stop records, e.g. /retail-forecast/dev/scheduler. */
+  readonly recordPrefix: string;
+  /** @default "aws" */
+  readonly partition?: string;
+}
+
+export interface PolicyStatement {
+  readonly Sid: string;
+  readonly Effect: "Allow" | "Deny";
+  readonly Action: string[];
+  readonly Resource: string[];
+  readonly Condition?: Record<string, Record<string, string | string[]>>;
+}
+
+export function schedulerPolicyStatements(props: SchedulerPolicyProps): PolicyStatement[] {
+  const { region, accountId, scheduleName } = props;
+  const p = props.partition ?? "aws";
+  if (!/^\d{12}$/.test(accountId)) throw new Error(`accountId must be 12 digits, got "${accountId}"`);
+  if (!/^[a-z]{2}(-[a-z]+)+-\d$/.test(region)) throw new Error(`region must look like eu-west-1, got "${region}"`);
+  if (!scheduleName || scheduleName.includes("*")) throw new Error(`scheduleName must be a non-empty tag value without *, got "${scheduleName}"`);
+  if (!/^(\/[a-zA-Z0-9_.-]+)+$/.test(props.recordPrefix)) throw new Error(`recordPrefix must be an SSM path like /retail-forecast/dev/scheduler, got "${props.recordPrefix}"`);
+  const arn = (service: string, resource: string) => `arn:${p}:${service}:${region}:${accountId}:${resource}`;
+  const tagged = { StringEquals: { "aws:ResourceTag/Schedule": scheduleName } };
+
+  return [
+    {
+      // ListClusters is not resource-scoped in IAM; ListNodegroups/DescribeNodegroup are, by cluster/nodegroup ARN.
+      Sid: "EksList",
+      Effect: "Allow",
+      Action: ["eks:ListClusters"],
+      Resource: ["*"],
+    },
+    {
+      Sid: "EksRead",
+      Effect: "Allow",
+      Action: ["eks:ListNodegroups", "eks:DescribeNodegroup", "eks:DescribeUpdate"],
+      Resource: [arn("eks", "cluster/*"), arn("eks", "nodegroup/*/*/*")],
+    },
+    {
+      Sid: "EksScaleScheduledNodegroups",
+      Effect: "Allow",
+      Action: ["eks:UpdateNodegroupConfig"],
+      Resource: [arn("eks", "nodegroup/*/*/*")],
+      Condition: tagged,
+    },
+    {
+      // sagemaker:ListEndpoints is not resource-scoped in IAM.
+      Sid: "SageMakerList",
+      Effect: "Allow",
+      Action: ["sagemaker:ListEndpoints"],
+      Resource: ["*"],
+    },
+    {
+      Sid: "SageMakerRead",
+      Effect: "Allow",
+      Action: ["sagemaker:DescribeEndpoint", "sagemaker:ListTags"],
+      Resource: [arn("sagemaker", "endpoint/*")],
+    },
+    {
+      Sid: "SageMakerDeleteScheduledEndpoints",
+      Effect: "Allow",
+      Action: ["sagemaker:DeleteEndpoint"],
+      Resource: [arn("sagemaker", "endpoint/*")],
+      Condition: tagged,
+    },
+    {
+      // CreateEndpoint is authorised against the new endpoint's request tags (it has no tags of
+      // its own yet) and against the endpoint config it uses; AddTags comes with tags on create.
+      Sid: "SageMakerRecreateScheduledEndpoints",
+      Effect: "Allow",
+      Action: ["sagemaker:CreateEndpoint", "sagemaker:AddTags"],
+      Resource: [arn("sagemaker", "endpoint/*")],
+      Condition: { StringEquals: { "aws:RequestTag/Schedule": scheduleName } },
+    },
+    {
+      Sid: "SageMakerUseEndpointConfigs",
+      Effect: "Allow",
+      Action: ["sagemaker:CreateEndpoint"],
+      Resource: [arn("sagemaker", "endpoint-config/*")],
+    },
+    {
+      // events:ListRules is not resource-scoped in IAM.
+      Sid: "EventsList",
+      Effect: "Allow",
+      Action: ["events:ListRules"],
+      Resource: ["*"],
+    },
+    {
+      Sid: "EventsRead",
+      Effect: "Allow",
+      Action: ["events:ListTagsForResource"],
+      Resource: [arn("events", "rule/*")],
+    },
+    {
+      Sid: "EventsToggleScheduledRules",
+      Effect: "Allow",
+      Action: ["events:DisableRule", "events:EnableRule"],
+      Resource: [arn("events", "rule/*")],
+      Condition: tagged,
+    },
+    {
+      // GetMetricData is not resource-scoped in IAM (read only).
+      Sid: "CloudWatchReadMetrics",
+      Effect: "Allow",
+      Action: ["cloudwatch:GetMetricData"],
+      Resource: ["*"],
+    },
+    {
+      Sid: "SsmStopRecords",
+      Effect: "Allow",
+      Action: ["ssm:PutParameter", "ssm:GetParameter", "ssm:GetParametersByPath", "ssm:DeleteParameter"],
+      Resource: [arn("ssm", `parameter${props.recordPrefix}`), arn("ssm", `parameter${props.recordPrefix}/*`)],
+    },
+  ];
+}
