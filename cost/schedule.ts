@@ -1,0 +1,187 @@
+/**
+ * Running hours of a resource that an on/off schedule pair switches, computed from the real
+ * cron expressions in the timezone the scheduler evaluates them in (EventBridge Scheduler's
+ * `schedule_expression_timezone`). Minute by minute in UTC, each instant converted to the
+ * schedule's wall clock, so daylight-saving changes land where they really do: a window from
+ * Saturday 00:00 to Monday 00:00 London time lasts 47 h over the March change and 49 h over the
+ * October one.
+ */
+import { CronSchedule, cronMatches, parseCron } from "../config/cron";
+
+export type ScheduleAction = "stop" | "start";
+
+export interface ScheduleEvent {
+  readonly action: ScheduleAction;
+  readonly cron: CronSchedule;
+  /** IANA timezone; "UTC" when the schedule has none. */
+  readonly timezone: string;
+}
+
+export interface WallClock {
+  readonly year: number;
+  readonly month: number;
+  readonly day: number;
+  /** 1 = SUN ... 7 = SAT, as AWS cron numbers days */
+  readonly weekday: number;
+  readonly hour: number;
+  readonly minute: number;
+}
+
+const MINUTE = 60_000;
+const DAY = 86_400_000;
+
+const formatters = new Map<string, Intl.DateTimeFormat>();
+function formatter(tz: string): Intl.DateTimeFormat {
+  let f = formatters.get(tz);
+  if (!f) {
+    f = new Intl.DateTimeFormat("en-US", {
+      timeZone: tz,
+      hourCycle: "h23",
+      year: "numeric",
+      month: "numeric",
+      day: "numeric",
+      hour: "numeric",
+      minute: "numeric",
+      second: "numeric",
+    });
+    formatters.set(tz, f);
+  }
+  return f;
+}
+
+/** UTC offset of `tz` at instant `ms`, in minutes (London in summer: +60). */
+export function utcOffsetMinutes(tz: string, ms: number): number {
+  const parts: Record<string, number> = {};
+  for (const p of formatter(tz).formatToParts(new Date(ms))) {
+    if (p.type !== "literal") parts[p.type] = Number(p.value);
+  }
+  const asUtc = Date.UTC(parts.year, parts.month - 1, parts.day, parts.hour % 24, parts.minute, parts.second);
+  return Math.round((asUtc - Math.floor(ms / 1000) * 1000) / MINUTE);
+}
+
+/**
+ * Offsets of one timezone, memoised per UTC day: at most one change a day (true of every zone
+ * in use), located to the minute by bisection. Two Intl calls a day instead of one a minute.
+ */
+class OffsetCache {
+  private readonly days = new Map<number, { off0: number; changeAt: number; off1: number }>();
+  constructor(private readonly tz: string) {}
+
+  at(ms: number): number {
+    const d = Math.floor(ms / DAY);
+    let e = this.days.get(d);
+    if (!e) {
+      const start = d * DAY;
+      const off0 = utcOffsetMinutes(this.tz, start);
+      const off1 = utcOffsetMinutes(this.tz, start + DAY);
+      let changeAt = Infinity;
+      if (off0 !== off1) {
+        let lo = start; // offset off0
+        let hi = start + DAY; // offset off1
+        while (hi - lo > MINUTE) {
+          const mid = lo + Math.floor((hi - lo) / MINUTE / 2) * MINUTE;
+          if (utcOffsetMinutes(this.tz, mid) === off0) lo = mid;
+          else hi = mid;
+        }
+        changeAt = hi;
+      }
+      e = { off0, changeAt, off1 };
+      this.days.set(d, e);
+    }
+    return ms >= e.changeAt ? e.off1 : e.off0;
+  }
+}
+
+const offsetCaches = new Map<string, OffsetCache>();
+function offsets(tz: string): OffsetCache {
+  let c = offsetCaches.get(tz);
+  if (!c) {
+    formatter(tz); // throws RangeError for an unknown zone, before any counting
+    c = new OffsetCache(tz);
+    offsetCaches.set(tz, c);
+  }
+  return c;
+}
+
+export function wallClock(ms: number, tz: string): WallClock {
+  const local = new Date(ms + offsets(tz).at(ms) * MINUTE);
+  return {
+    year: local.getUTCFullYear(),
+    month: local.getUTCMonth() + 1,
+    day: local.getUTCDate(),
+    weekday: local.getUTCDay() + 1,
+    hour: local.getUTCHours(),
+    minute: local.getUTCMinutes(),
+  };
+}
+
+function matchesAt(ev: ScheduleEvent, ms: number): boolean {
+  const off = offsets(ev.timezone).at(ms);
+  const localMs = ms + off * MINUTE;
+  const minuteOfDay = Math.floor((((localMs % DAY) + DAY) % DAY) / MINUTE);
+  // cheap reject before building the full wall clock
+  if (!ev.cron.minutes.has(minuteOfDay % 60) || !ev.cron.hours.has(Math.floor(minuteOfDay / 60))) return false;
+  return cronMatches(ev.cron, wallClock(ms, ev.timezone));
+}
+
+/** UTC instants (ms) in [fromMs, toMs) at which the cron fires in `tz`. */
+export function firings(cron: CronSchedule | string, tz: string, fromMs: number, toMs: number): number[] {
+  const ev: ScheduleEvent = { action: "stop", cron: typeof cron === "string" ? parseCron(cron) : cron, timezone: tz };
+  const out: number[] = [];
+  for (let t = Math.ceil(fromMs / MINUTE) * MINUTE; t < toMs; t += MINUTE) if (matchesAt(ev, t)) out.push(t);
+  return out;
+}
+
+export interface RunningTime {
+  readonly hours: number;
+  readonly windowHours: number;
+  /** hours / windowHours */
+  readonly fraction: number;
+  readonly stops: number;
+  readonly starts: number;
+}
+
+/**
+ * Hours a resource runs in [fromMs, toMs). It starts running (deployed resources run) and the
+ * events switch it; a warm-up before the window settles the state, so a window that opens on
+ * a Saturday begins stopped. Stop and start in the same minute: start wins. No stop event at
+ * all: it runs throughout.
+ */
+export function runningTime(events: readonly ScheduleEvent[], fromMs: number, toMs: number, warmupDays = 8): RunningTime {
+  const windowMinutes = Math.round((toMs - fromMs) / MINUTE);
+  const stopsEv = events.filter((e) => e.action === "stop");
+  const startsEv = events.filter((e) => e.action === "start");
+  if (stopsEv.length === 0) {
+    const h = windowMinutes / 60;
+    return { hours: h, windowHours: h, fraction: 1, stops: 0, starts: 0 };
+  }
+  let on = true;
+  let onMinutes = 0;
+  let stops = 0;
+  let starts = 0;
+  const begin = Math.ceil((fromMs - warmupDays * DAY) / MINUTE) * MINUTE;
+  for (let t = begin; t < toMs; t += MINUTE) {
+    const counting = t >= fromMs;
+    if (stopsEv.some((e) => matchesAt(e, t))) {
+      on = false;
+      if (counting) stops++;
+    }
+    if (startsEv.some((e) => matchesAt(e, t))) {
+      on = true;
+      if (counting) starts++;
+    }
+    if (counting && on) onMinutes++;
+  }
+  const hours = onMinutes / 60;
+  const windowHours = windowMinutes / 60;
+  return { hours, windowHours, fraction: windowHours ? hours / windowHours : 0, stops, starts };
+}
+
+/**
+ * Average running hours per month over a whole calendar year (both DST changes, every
+ * weekday-to-month alignment), scaled to the price table's hours per month (730 = 8760 / 12).
+ */
+export function monthlyRunningHours(events: readonly ScheduleEvent[], year: number, hoursPerMonth = 730): RunningTime & { monthlyHours: number } {
+  const r = runningTime(events, Date.UTC(year, 0, 1), Date.UTC(year + 1, 0, 1));
+  return { ...r, monthlyHours: r.fraction * hoursPerMonth };
+}
