@@ -2,8 +2,16 @@
  * Builds the cdktf App for one or more environments. main.ts (the cdktf entry) and tests call
  * this; it never reads process.env itself.
  */
+import * as fs from "fs";
+import * as path from "path";
 import { App } from "cdktf";
-import { EnvironmentName, ENVIRONMENT_NAMES } from "./config";
+import { EnvironmentName, ENVIRONMENT_NAMES, loadEnvironment } from "./config";
+import { names } from "./config/naming";
+import { BootstrapStack } from "./stacks/bootstrap";
+import { DataStack } from "./stacks/data";
+import { ComputeStack } from "./stacks/compute";
+import { OpsStack } from "./stacks/ops";
+import { renderManifests } from "./k8s/cluster-autoscaler";
 
 export interface BuildAppOptions {
   /** @default - "cdktf.out" */
@@ -12,16 +20,43 @@ export interface BuildAppOptions {
   readonly environments?: readonly EnvironmentName[];
   /** Sandbox only: the emulator endpoint (http://127.0.0.1:<port>). */
   readonly emulatorEndpoint?: string;
-  /** Path of the bundled scheduler (dist/lambda/scheduler/index.js). */
+  /** Directory of the bundled scheduler (dist/lambda/scheduler, holding index.js). */
   readonly schedulerBundle: string;
-  /** Run validations (policy aspects) at synth. @default true */
+  /** Skip validations (policy rules) at synth. @default false */
   readonly skipValidation?: boolean;
 }
 
 export function buildApp(options: BuildAppOptions): App {
-  const app = new App({ outdir: options.outdir ?? "cdktf.out", skipValidation: options.skipValidation });
+  if (!fs.existsSync(path.join(options.schedulerBundle, "index.js"))) {
+    throw new Error(`scheduler bundle ${path.join(options.schedulerBundle, "index.js")} is missing: run \`npm run build:lambda\` first`);
+  }
+  const app = new App({ outdir: options.outdir ?? "cdktf.out", skipValidation: options.skipValidation ?? false });
   for (const env of options.environments ?? ENVIRONMENT_NAMES) {
-    void env; // stacks are added here (stacks/*.ts)
+    const config = loadEnvironment(env, { emulatorEndpoint: options.emulatorEndpoint });
+    new BootstrapStack(app, { config });
+    new DataStack(app, { config });
+    new ComputeStack(app, { config });
+    new OpsStack(app, { config, schedulerBundle: options.schedulerBundle });
   }
   return app;
+}
+
+/**
+ * Kubernetes manifests (cluster-autoscaler, disruption budgets) per environment, next to the
+ * Terraform: `<outdir>/k8s/<env>.json-stream`. The deploy pipeline applies them with kubectl
+ * once the compute stack exists (the role ARN is derived from names, not read from state).
+ */
+export function writeManifests(outdir: string, environments: readonly EnvironmentName[] = ENVIRONMENT_NAMES): string[] {
+  const dir = path.join(outdir, "k8s");
+  fs.mkdirSync(dir, { recursive: true });
+  return environments.map((env) => {
+    const cfg = loadEnvironment(env);
+    const n = names(cfg);
+    const file = path.join(dir, `${env}.yaml`);
+    fs.writeFileSync(
+      file,
+      renderManifests({ clusterName: n.cluster, region: cfg.region, roleArn: `arn:aws:iam::${cfg.accountId}:role/${n.prefix}-cluster-autoscaler` }),
+    );
+    return file;
+  });
 }

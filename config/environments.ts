@@ -15,10 +15,12 @@ const WEEKDAY_SCHEDULE = {
   enabled: true,
 } as const;
 
+// ECR hides an image claimed by a higher-priority rule from every lower rule, so "10 in total"
+// only holds when the counts of all rules add up to it: 1 untagged + 2 x 3 prefixes + 3 others.
 const ECR_DEFAULTS = {
   immutableTags: false,
-  keepUntagged: 3,
-  keepPerPrefix: 3,
+  keepUntagged: 1,
+  keepPerPrefix: 2,
   keepTotal: 10,
   tagPrefixes: ["prod", "stage", "dev"],
 } as const;

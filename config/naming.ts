@@ -35,7 +35,9 @@ export function names(cfg: Pick<EnvironmentConfig, "project" | "name" | "account
     },
     schedulerFunction: `${prefix}-scheduler`,
     idleFunction: `${prefix}-idle-endpoints`,
-    trainingRule: `${prefix}-nightly-training`,
+    trainingRule: `${prefix}-scheduled-training`,
+    /** SSM path where the scheduler records what it stopped. */
+    schedulerRecordPrefix: `/${cfg.project}/${cfg.name}/scheduler`,
   };
 }
 

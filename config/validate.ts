@@ -144,8 +144,13 @@ export function validateEnvironment(cfg: EnvironmentConfig): EnvironmentConfig {
   for (const f of ["keepUntagged", "keepPerPrefix", "keepTotal"] as const) {
     if (!Number.isInteger(e[f]) || e[f] < 1) bad(`ecr.${f}`, e[f], "an integer >= 1");
   }
-  if (e.keepPerPrefix * e.tagPrefixes.length > e.keepTotal) {
-    bad("ecr.keepTotal", e.keepTotal, `>= keepPerPrefix x prefixes (${e.keepPerPrefix * e.tagPrefixes.length}), or the per-prefix rules could never all hold`);
+  const claimed = e.keepUntagged + e.keepPerPrefix * e.tagPrefixes.length;
+  if (claimed >= e.keepTotal) {
+    bad(
+      "ecr.keepTotal",
+      e.keepTotal,
+      `> keepUntagged + keepPerPrefix x prefixes (${claimed}): ECR rules never see images a higher-priority rule matched, so the total is the sum of the rules' counts and at least 1 must be left for other tags`,
+    );
   }
   if (cfg.name === "prod" && !e.immutableTags) bad("ecr.immutableTags", false, "true in prod (CKV_AWS_51)");
   cfg.backupPrefixes.forEach((b, i) => {

@@ -1,0 +1,50 @@
+/** Small IAM helpers: a role with a service (or federated) trust and inline least-privilege policy. */
+import { Construct } from "constructs";
+import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
+import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
+import { IamRolePolicyAttachment } from "@cdktf/provider-aws/lib/iam-role-policy-attachment";
+
+export interface PolicyStatement {
+  readonly Sid: string;
+  readonly Effect: "Allow" | "Deny";
+  readonly Action: string | readonly string[];
+  readonly Resource: string | readonly string[];
+  readonly Condition?: Record<string, Record<string, string | string[]>>;
+}
+
+export interface RoleProps {
+  readonly name: string;
+  /** Service principal (e.g. "lambda.amazonaws.com") or a full trust statement. */
+  readonly assumedBy: string | Record<string, unknown>;
+  /** @default - no inline policy */
+  readonly statements?: readonly PolicyStatement[];
+  /** AWS-managed policies (never admin ones: CKV_AWS_62). @default - none */
+  readonly managedPolicyArns?: readonly string[];
+}
+
+export function policyJson(statements: readonly PolicyStatement[]): string {
+  return JSON.stringify({ Version: "2012-10-17", Statement: statements });
+}
+
+export class Role extends Construct {
+  readonly role: IamRole;
+  readonly attachments: IamRolePolicyAttachment[];
+
+  constructor(scope: Construct, id: string, props: RoleProps) {
+    super(scope, id);
+    const trust =
+      typeof props.assumedBy === "string"
+        ? { Effect: "Allow", Principal: { Service: props.assumedBy }, Action: "sts:AssumeRole" }
+        : props.assumedBy;
+    this.role = new IamRole(this, "Resource", {
+      name: props.name,
+      assumeRolePolicy: JSON.stringify({ Version: "2012-10-17", Statement: [trust] }),
+    });
+    if (props.statements && props.statements.length > 0) {
+      new IamRolePolicy(this, "Policy", { name: `${props.name}-policy`, role: this.role.id, policy: policyJson(props.statements) });
+    }
+    this.attachments = (props.managedPolicyArns ?? []).map(
+      (arn) => new IamRolePolicyAttachment(this, `Attach-${arn.split("/").pop()}`, { role: this.role.name, policyArn: arn }),
+    );
+  }
+}

@@ -1,0 +1,69 @@
+/**
+ * `<env>-ops`: the out-of-hours scheduler (stop 19:00, start 07:00 on weekdays, idle-endpoint
+ * sweep) and the scheduled-training rule it pauses at night.
+ */
+import { Construct } from "constructs";
+import { TerraformOutput } from "cdktf";
+import { CloudwatchEventRule } from "@cdktf/provider-aws/lib/cloudwatch-event-rule";
+import { PlatformStack, PlatformStackProps } from "./platform-stack";
+import { ScheduledFunction } from "../modules/scheduled-function";
+import { scheduleTags } from "../modules/tags";
+import { schedulerPolicyStatements } from "../lambda/scheduler/iam";
+
+export interface OpsStackProps extends PlatformStackProps {
+  /** Directory of the bundled scheduler (dist/lambda/scheduler). */
+  readonly schedulerBundle: string;
+}
+
+export class OpsStack extends PlatformStack {
+  readonly scheduler: ScheduledFunction;
+
+  constructor(scope: Construct, props: OpsStackProps) {
+    super(scope, "ops", props);
+    const cfg = this.config;
+    const n = this.names;
+    const s = cfg.schedule;
+
+    this.scheduler = new ScheduledFunction(this, "Scheduler", {
+      functionName: n.schedulerFunction,
+      bundlePath: props.schedulerBundle,
+      region: cfg.region,
+      accountId: cfg.accountId,
+      environment: {
+        SCHEDULE_NAME: s.name,
+        RECORD_PREFIX: n.schedulerRecordPrefix,
+        IDLE_WINDOW_HOURS: String(s.idleWindowHours),
+        IDLE_INVOCATIONS_THRESHOLD: String(Math.max(1, s.idleInvocationsThreshold)),
+      },
+      statements: schedulerPolicyStatements({
+        region: cfg.region,
+        accountId: cfg.accountId,
+        scheduleName: s.name,
+        recordPrefix: n.schedulerRecordPrefix,
+      }),
+      schedules: [
+        { name: "stop", cron: s.stopCron, timezone: s.timezone, input: { action: "stop" }, enabled: s.enabled },
+        { name: "start", cron: s.startCron, timezone: s.timezone, input: { action: "start" }, enabled: s.enabled },
+        { name: "stop-idle", cron: s.idleCron, timezone: s.timezone, input: { action: "stop-idle" }, enabled: s.enabled },
+      ],
+      alertTopicArn: n.alertTopicArn,
+      logRetentionInDays: cfg.logs.retentionInDays,
+    });
+
+    // Scheduled retraining: the scheduler disables it at night with everything it depends on.
+    // Its target (the training pipeline) is attached by the ML team's pipeline stack.
+    const training = new CloudwatchEventRule(this, "ScheduledTraining", {
+      name: n.trainingRule,
+      description: "Weekday retraining trigger; paused out of hours by the scheduler",
+      scheduleExpression: "cron(0 12 ? * MON-FRI *)",
+      state: "ENABLED",
+      tags: scheduleTags(cfg, true),
+      // The scheduler owns the rule's state out of hours; a deploy at night must not resume training.
+      lifecycle: { ignoreChanges: ["state"] },
+    });
+
+    new TerraformOutput(this, "scheduler_function_name", { value: this.scheduler.function.functionName });
+    new TerraformOutput(this, "scheduler_dlq_url", { value: this.scheduler.deadLetterQueue.url });
+    new TerraformOutput(this, "training_rule_name", { value: training.name });
+  }
+}

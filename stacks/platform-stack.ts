@@ -1,0 +1,89 @@
+/**
+ * Base of every environment stack: AWS provider with the cost-allocation default tags and the
+ * environment's account pinned, S3 backend with native lockfile locking, and (sandbox only)
+ * both pointed at the local emulator. Policy aspects run on every stack.
+ */
+import { Aspects, LocalBackend, S3Backend, TerraformStack } from "cdktf";
+import { Construct } from "constructs";
+import { AwsProvider, AwsProviderEndpoints } from "@cdktf/provider-aws/lib/provider";
+import { EnvironmentConfig } from "../config/types";
+import { names, Names } from "../config/naming";
+import { requiredTags } from "../modules/tags";
+import { PolicyAspect } from "../modules/policy/aspect";
+
+export type StackKind = "bootstrap" | "data" | "compute" | "ops";
+
+export interface PlatformStackProps {
+  readonly config: EnvironmentConfig;
+}
+
+/** Services the platform uses; in the sandbox each is pointed at the emulator. */
+const EMULATED_SERVICES = [
+  "applicationautoscaling", "budgets", "ce", "cloudwatch", "cloudwatchlogs", "ec2", "ecr", "eks", "events", "iam", "kms",
+  "lambda", "s3", "sagemaker", "scheduler", "sns", "sqs", "ssm", "sts", "resourcegroupstaggingapi",
+] as const;
+
+export function emulatorProviderSettings(endpoint: string) {
+  const endpoints: AwsProviderEndpoints = Object.fromEntries(EMULATED_SERVICES.map((s) => [s, endpoint]));
+  return {
+    endpoints: [endpoints],
+    accessKey: "testing",
+    secretKey: "testing",
+    skipCredentialsValidation: true,
+    skipMetadataApiCheck: "true",
+    skipRegionValidation: true,
+    s3UsePathStyle: true,
+  };
+}
+
+export abstract class PlatformStack extends TerraformStack {
+  readonly config: EnvironmentConfig;
+  readonly names: Names;
+  readonly kind: StackKind;
+
+  constructor(scope: Construct, kind: StackKind, props: PlatformStackProps) {
+    const n = names(props.config);
+    super(scope, n.stackName(kind));
+    this.config = props.config;
+    this.names = n;
+    this.kind = kind;
+    const cfg = props.config;
+    const emulator = cfg.emulatorEndpoint;
+
+    new AwsProvider(this, "aws", {
+      region: cfg.region,
+      allowedAccountIds: [cfg.accountId],
+      defaultTags: [{ tags: requiredTags(cfg, n.stackName(kind)) }],
+      ...(emulator ? emulatorProviderSettings(emulator) : {}),
+    });
+
+    if (kind === "bootstrap") {
+      // The state bucket cannot hold its own state: bootstrap keeps local state, once per account.
+      new LocalBackend(this, { path: `terraform.${n.stackName(kind)}.tfstate` });
+      Aspects.of(this).add(new PolicyAspect({ config: cfg }));
+      return;
+    }
+    const backend = new S3Backend(this, {
+      bucket: n.stateBucket,
+      key: n.stateKey(kind),
+      region: cfg.region,
+      encrypt: true,
+      allowedAccountIds: [cfg.accountId],
+      ...(emulator
+        ? {
+            endpoints: { s3: emulator, sts: emulator, iam: emulator },
+            usePathStyle: true,
+            skipCredentialsValidation: true,
+            skipMetadataApiCheck: true,
+            skipRegionValidation: true,
+            accessKey: "testing",
+            secretKey: "testing",
+          }
+        : {}),
+    });
+    // cdktf 0.21's S3Backend has no field for Terraform 1.10's native S3 locking.
+    backend.addOverride("use_lockfile", true);
+
+    Aspects.of(this).add(new PolicyAspect({ config: cfg }));
+  }
+}
