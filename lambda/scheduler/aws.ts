@@ -51,10 +51,18 @@ export interface ClientOptions {
   readonly endpoint?: string;
   /** @default - 6: throttling is retried by the SDK with backoff (adaptive mode adds client-side rate limiting) */
   readonly maxAttempts?: number;
+  /** @default - the SDK's default provider chain (in the Lambda bundle: the function's env credentials) */
+  readonly credentials?: { readonly accessKeyId: string; readonly secretAccessKey: string; readonly sessionToken?: string };
 }
 
 export function createClients(opts: ClientOptions): SchedulerClients {
-  const config = { region: opts.region, maxAttempts: opts.maxAttempts ?? 6, retryMode: "adaptive", ...(opts.endpoint ? { endpoint: opts.endpoint } : {}) };
+  const config = {
+    region: opts.region,
+    maxAttempts: opts.maxAttempts ?? 6,
+    retryMode: "adaptive",
+    ...(opts.endpoint ? { endpoint: opts.endpoint } : {}),
+    ...(opts.credentials ? { credentials: { ...opts.credentials } } : {}),
+  };
   return {
     eks: new EKSClient(config),
     sagemaker: new SageMakerClient(config),

@@ -167,7 +167,7 @@ class Ctx {
   }
 
   private dry(reason: string) {
-    return `dry run: would have ${reason}`;
+    return `dry run, nothing changed; planned: ${reason}`;
   }
 
   private retry<T>(fn: () => Promise<T>, retryable: (e: unknown) => boolean): Promise<T> {
