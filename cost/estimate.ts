@@ -185,6 +185,7 @@ export function estimate(input: EstimateInput): Estimate {
   const warnings: string[] = [];
   const schedules = schedulesOf(idx);
   const components: ComponentCost[] = [];
+  const anyStack = synth.resources.length > 0;
   if (synth.missingStacks.length) warnings.push(`stacks not synthesized: ${synth.missingStacks.join(", ")} (their resources are not priced)`);
 
   // EKS control plane ----------------------------------------------------------------------
@@ -350,7 +351,7 @@ export function estimate(input: EstimateInput): Estimate {
       a.push(`${g.name}: ${hit[1].ingestGbPerDay} GB/day, retention ${g.retention || "never expires"}${g.retention ? " d" : ""}: ${usd(b)} -> ${usd(o)}`);
     }
     for (const [k, v] of Object.entries(usage.logs.groups)) {
-      if (seen.has(k)) continue;
+      if (seen.has(k) || !anyStack) continue;
       const b = price(v.ingestGbPerDay, 0);
       base += b;
       opt += b;
@@ -361,7 +362,8 @@ export function estimate(input: EstimateInput): Estimate {
   }
 
   // Load balancer (created by Kubernetes) ----------------------------------------------------
-  if (usage.loadBalancer && usage.loadBalancer.count > 0) {
+  // only with a cluster whose ingress would create it
+  if (usage.loadBalancer && usage.loadBalancer.count > 0 && idx.ofType("aws_eks_cluster").length > 0) {
     const lb = usage.loadBalancer;
     const hours = lb.hoursPerMonth ?? hpm;
     const cost = lb.count * hours * (prices.elb.albHourly + lb.averageLcu * prices.elb.albLcuHourly);
@@ -405,7 +407,7 @@ export function estimate(input: EstimateInput): Estimate {
 
   // SageMaker training ---------------------------------------------------------------------------
   const tr = usage.sagemaker.training;
-  if (tr) {
+  if (tr && anyStack) {
     const rule = schedules.find((s) => /train/i.test(s.name) || s.action === "train");
     let jobs = tr.jobsPerMonth;
     const a: string[] = [];

@@ -112,7 +112,11 @@ export function simulateStream(input: StreamInput, prices: PriceTable, months = 
   const transitionsApply = objectKb >= p.lifecycleMinTransitionObjectKb;
   const itMonitored = objectKb >= p.itMinObjectKb;
   const objectsPerGb = (1024 * 1024) / objectKb;
-  const totalDays = Math.round(months * DAYS_PER_MONTH);
+  // months of 30 or 31 days (round(m x 365/12) boundaries); a GB-month is the month's average
+  const bounds = Array.from({ length: months + 1 }, (_, m) => Math.round(m * DAYS_PER_MONTH));
+  const totalDays = bounds[months];
+  const monthOfDay: number[] = [];
+  for (let m = 0; m < months; m++) for (let d = bounds[m]; d < bounds[m + 1]; d++) monthOfDay.push(m);
 
   const acc = Array.from({ length: months }, () => ({
     gbDays: {} as Record<string, number>,
@@ -129,7 +133,8 @@ export function simulateStream(input: StreamInput, prices: PriceTable, months = 
   const dailyGrowth = input.monthlyGrowthGb / DAYS_PER_MONTH;
 
   for (let day = 0; day < totalDays; day++) {
-    const m = Math.min(months - 1, Math.floor(day / DAYS_PER_MONTH));
+    const m = monthOfDay[day];
+    const daysInMonth = bounds[m + 1] - bounds[m];
     const a = acc[m];
     add(dailyGrowth, day);
     for (const c of cohorts) {
@@ -148,21 +153,21 @@ export function simulateStream(input: StreamInput, prices: PriceTable, months = 
       let key: string = c.cls;
       if (c.cls === "INTELLIGENT_TIERING") {
         key = itMonitored ? itTier(input.accessPattern, day - c.enteredAt, input.itTiering) : "IT_FREQUENT";
-        if (itMonitored) a.monitoringUsd += ((c.gb * objectsPerGb) / 1000) * (p.itMonitoringPer1000Objects / DAYS_PER_MONTH);
+        if (itMonitored) a.monitoringUsd += ((c.gb * objectsPerGb) / 1000) * (p.itMonitoringPer1000Objects / daysInMonth);
       }
       a.gbDays[key] = (a.gbDays[key] ?? 0) + c.gb;
     }
   }
 
   return acc.map((a, month) => {
-    const days = Math.round((month + 1) * DAYS_PER_MONTH) - Math.round(month * DAYS_PER_MONTH);
+    const days = bounds[month + 1] - bounds[month];
     const gbByClass: Record<string, number> = {};
     let storageUsd = 0;
     let storedGb = 0;
     for (const [k, gbDays] of Object.entries(a.gbDays)) {
       const price = p.storageGbMonth[k];
       if (price === undefined) throw new Error(`no S3 storage price for ${k} in cost/prices/${prices.region}.json`);
-      storageUsd += (gbDays / DAYS_PER_MONTH) * price;
+      storageUsd += (gbDays / days) * price;
       gbByClass[k] = gbDays / days;
       storedGb += gbDays / days;
     }

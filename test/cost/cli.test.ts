@@ -1,0 +1,50 @@
+import { main } from "../../cli/cost";
+import { FIXTURE_OUT } from "./helpers";
+
+async function run(args: string[]) {
+  let out = "";
+  let err = "";
+  const o = jest.spyOn(process.stdout, "write").mockImplementation((s: any) => ((out += s), true));
+  const e = jest.spyOn(process.stderr, "write").mockImplementation((s: any) => ((err += s), true));
+  try {
+    const code = await main(args);
+    return { code, out, err };
+  } finally {
+    o.mockRestore();
+    e.mockRestore();
+  }
+}
+
+describe("npm run cost -- estimate", () => {
+  test("prints JSON with totals and components", async () => {
+    const r = await run(["estimate", "--env", "dev", "--out", FIXTURE_OUT, "--format", "json", "--as-of", "2026-06-01"]);
+    expect(r.code).toBe(0);
+    const j = JSON.parse(r.out);
+    expect(j.optimizedMonthlyUsd).toBeGreaterThan(0);
+    expect(j.components.length).toBeGreaterThan(5);
+  });
+
+  test("--compare adds the monthly difference", async () => {
+    const r = await run(["estimate", "--env", "dev", "--out", FIXTURE_OUT, "--compare", FIXTURE_OUT, "--format", "markdown"]);
+    expect(r.code).toBe(0);
+    expect(r.out).toContain("$0.00/month** against the base branch");
+  });
+
+  test("fails when the environment is unknown, naming the flag and the allowed values", async () => {
+    const r = await run(["estimate", "--env", "qa", "--out", FIXTURE_OUT]);
+    expect(r.code).not.toBe(0);
+    expect(r.err).toMatch(/--env: unknown environment 'qa'; allowed: dev, staging, prod, sandbox/);
+  });
+
+  test("fails when cdktf.out is missing, saying to run npx cdktf synth", async () => {
+    const r = await run(["estimate", "--env", "dev", "--out", "/nonexistent/cdktf.out"]);
+    expect(r.code).not.toBe(0);
+    expect(r.err).toMatch(/npx cdktf synth/);
+  });
+
+  test("fails on a bad --format, naming the allowed values", async () => {
+    const r = await run(["estimate", "--env", "dev", "--out", FIXTURE_OUT, "--format", "xml"]);
+    expect(r.code).not.toBe(0);
+    expect(r.err).toMatch(/--format: unknown format 'xml'; allowed: table, markdown, json/);
+  });
+});

@@ -1,0 +1,123 @@
+import * as fs from "fs";
+import * as path from "path";
+import { compare, toJson, toMarkdown, toTable } from "../../cost/format";
+import { estimateEnvironment } from "../../cost/run";
+import { editedCopy, FIXTURE_OUT } from "./helpers";
+
+const AS_OF = new Date("2026-06-01T00:00:00Z");
+const GOLDEN = path.join(__dirname, "golden", "dev-estimate.json");
+
+describe("cost estimate of dev", () => {
+  const e = estimateEnvironment({ env: "dev", outdir: FIXTURE_OUT, asOf: AS_OF });
+  const json = toJson(e) as any;
+
+  test("matches the golden estimate (UPDATE_GOLDEN=1 rewrites it after a reviewed change)", () => {
+    if (process.env.UPDATE_GOLDEN === "1") fs.writeFileSync(GOLDEN, JSON.stringify(json, null, 2) + "\n");
+    expect(json).toEqual(JSON.parse(fs.readFileSync(GOLDEN, "utf8")));
+  });
+
+  test("has one component per priced part, with the JSON fields machines read", () => {
+    expect(json).toEqual(expect.objectContaining({ baselineMonthlyUsd: expect.any(Number), optimizedMonthlyUsd: expect.any(Number), savingsPercent: expect.any(Number) }));
+    const cats = new Set(e.components.map((c) => c.category));
+    for (const c of ["eks-control-plane", "eks-node-group", "s3", "logs", "load-balancer", "ecr", "sagemaker-training", "sagemaker-endpoint", "nat", "platform"]) expect(cats).toContain(c);
+    for (const c of json.components) {
+      expect(c).toEqual(expect.objectContaining({ baselineMonthlyUsd: expect.any(Number), optimizedMonthlyUsd: expect.any(Number), savingsPercent: expect.any(Number) }));
+      expect(c.assumptions.length).toBeGreaterThan(0);
+    }
+    const sum = e.components.reduce((s, c) => s + c.optimizedMonthlyUsd, 0);
+    expect(e.optimizedMonthlyUsd).toBeCloseTo(sum, 6);
+  });
+
+  test("node group: 2 spot nodes over the t3/t3a/t2 mix, 261 h a month from the London office-hours crons", () => {
+    const ng = e.components.find((c) => c.category === "eks-node-group")!;
+    const spotAvg = (0.0416 * 0.32 + 0.0376 * 0.32 + 0.0464 * 0.35) / 3;
+    const odAvg = (0.0416 + 0.0376 + 0.0464) / 3;
+    const ebs = 2 * 20 * 0.08;
+    expect(ng.optimizedMonthlyUsd).toBeCloseTo(2 * spotAvg * 261 + ebs * (261 / 730), 6);
+    expect(ng.baselineMonthlyUsd).toBeCloseTo(2 * odAvg * 730 + ebs, 6);
+    expect(ng.assumptions.join("\n")).toMatch(/261\.0 h\/month/);
+  });
+
+  test("serverless endpoint priced per GB-second against a 24/7 real-time baseline", () => {
+    const ep = e.components.find((c) => c.category === "sagemaker-endpoint")!;
+    const gbSec = 5000 * (365 / 12) * 0.12 * 2;
+    const data = (5000 * (365 / 12) * 4) / (1024 * 1024);
+    expect(ep.optimizedMonthlyUsd).toBeCloseTo(gbSec * 0.00002 + data * 0.016, 6);
+    expect(ep.baselineMonthlyUsd).toBeCloseTo(0.115 * 730, 6);
+  });
+
+  test("NAT: one gateway and free S3 traffic through the gateway endpoint, against one NAT per AZ carrying S3", () => {
+    const nat = e.components.find((c) => c.category === "nat")!;
+    expect(nat.optimizedMonthlyUsd).toBeCloseTo(0.045 * 730 + 50 * 0.045, 6);
+    expect(nat.baselineMonthlyUsd).toBeCloseTo(2 * 0.045 * 730 + 350 * 0.045, 6);
+  });
+
+  test("tmp/ expiry and log retention show as savings", () => {
+    const data = e.components.find((c) => c.id.startsWith("s3:") && c.id.includes("-data-"))!;
+    expect(data.assumptions.join("\n")).toMatch(/tmp\/: .*expire@7d/);
+    expect(data.savingsPercent).toBeGreaterThan(50);
+    const logs = e.components.find((c) => c.category === "logs")!;
+    expect(logs.optimizedMonthlyUsd).toBeLessThan(logs.baselineMonthlyUsd);
+  });
+
+  test("renders as a table and as Markdown with the totals", () => {
+    const t = toTable(e);
+    expect(t).toMatch(/^TOTAL\s+\$[\d,.]+\s+\$[\d,.]+\s+[\d.]+%$/m);
+    const md = toMarkdown(e);
+    expect(md).toContain("| **Total** |");
+    expect(md).toContain("<details><summary>Assumptions</summary>");
+  });
+});
+
+describe("comparison with another synthesis", () => {
+  const base = estimateEnvironment({ env: "dev", outdir: FIXTURE_OUT, asOf: AS_OF });
+  const delta = (out: string) => compare(estimateEnvironment({ env: "dev", outdir: out, asOf: AS_OF }), base, "base");
+
+  test("identical syntheses differ by zero", () => {
+    const c = delta(FIXTURE_OUT);
+    expect(c.deltaMonthlyUsd).toBeCloseTo(0, 9);
+    for (const d of c.components) expect(d.deltaMonthlyUsd).toBeCloseTo(0, 9);
+  });
+
+  test("spot -> on-demand shows as a cost increase on the node group", () => {
+    const out = editedCopy((s, j) => {
+      if (s === "dev-compute") for (const ng of Object.values<any>(j.resource.aws_eks_node_group)) ng.capacity_type = "ON_DEMAND";
+    });
+    const c = delta(out);
+    const ng = c.components.find((d) => d.id.startsWith("eks-node-group:"))!;
+    expect(ng.deltaMonthlyUsd).toBeGreaterThan(10);
+    expect(c.deltaMonthlyUsd).toBeCloseTo(ng.deltaMonthlyUsd, 6);
+  });
+
+  test("a removed lifecycle rule (tmp/ expiry) shows as an S3 cost increase", () => {
+    const out = editedCopy((s, j) => {
+      if (s !== "dev-data") return;
+      for (const lc of Object.values<any>(j.resource.aws_s3_bucket_lifecycle_configuration)) lc.rule = lc.rule.filter((r: any) => r.id !== "tmp-expire");
+    });
+    const c = delta(out);
+    const data = c.components.find((d) => d.id.includes("-data-"))!;
+    expect(data.deltaMonthlyUsd).toBeGreaterThan(5);
+    expect(c.deltaMonthlyUsd).toBeGreaterThan(5);
+  });
+
+  test("a disabled or removed stop schedule shows as a node group cost increase", () => {
+    const disabled = editedCopy((s, j) => {
+      if (s === "dev-ops") j.resource.aws_scheduler_schedule.Schedule_Stop_1.state = "DISABLED";
+    });
+    const removed = editedCopy((s, j) => {
+      if (s === "dev-ops") delete j.resource.aws_scheduler_schedule.Schedule_Stop_1;
+    });
+    for (const out of [disabled, removed]) {
+      const ng = delta(out).components.find((d) => d.id.startsWith("eks-node-group:"))!;
+      expect(ng.deltaMonthlyUsd).toBeGreaterThan(5);
+    }
+  });
+
+  test("JSON carries deltaMonthlyUsd in total and per component; a missing base counts as empty", () => {
+    const e = estimateEnvironment({ env: "dev", outdir: FIXTURE_OUT, asOf: AS_OF });
+    const empty = estimateEnvironment({ env: "dev", outdir: "/nonexistent-cost-base", asOf: AS_OF, allowEmpty: true });
+    const j = toJson(e, compare(e, empty, "empty")) as any;
+    expect(j.deltaMonthlyUsd).toBeCloseTo(e.optimizedMonthlyUsd, 1);
+    expect(j.components.every((c: any) => typeof c.deltaMonthlyUsd === "number")).toBe(true);
+  });
+});

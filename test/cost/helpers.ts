@@ -1,0 +1,19 @@
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+
+export const FIXTURE_OUT = path.join(__dirname, "fixtures", "synth");
+
+/** A writable copy of the fixture synthesis, edited by `edit(stackName, json)`. */
+export function editedCopy(edit: (stack: string, json: any) => void, from = FIXTURE_OUT): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "cost-synth-"));
+  for (const stack of fs.readdirSync(path.join(from, "stacks"))) {
+    const src = path.join(from, "stacks", stack, "cdk.tf.json");
+    if (!fs.existsSync(src)) continue;
+    const json = JSON.parse(fs.readFileSync(src, "utf8"));
+    edit(stack, json);
+    fs.mkdirSync(path.join(dir, "stacks", stack), { recursive: true });
+    fs.writeFileSync(path.join(dir, "stacks", stack, "cdk.tf.json"), JSON.stringify(json));
+  }
+  return dir;
+}

@@ -1,0 +1,66 @@
+import { parseCron } from "../../config/cron";
+import { firings, monthlyRunningHours, runningTime, ScheduleEvent, utcOffsetMinutes, wallClock } from "../../cost/schedule";
+
+const ev = (action: "stop" | "start", cron: string, timezone = "Europe/London"): ScheduleEvent => ({ action, cron: parseCron(cron), timezone });
+const OFFICE = [ev("stop", "cron(0 19 ? * MON-FRI *)"), ev("start", "cron(0 7 ? * MON-FRI *)")];
+const iso = (ms: number) => new Date(ms).toISOString();
+
+describe("schedule hours", () => {
+  test("weekday 07:00-19:00 is 60 h in an ordinary week", () => {
+    // Mon 2026-01-05 .. Mon 2026-01-12 (GMT, no change)
+    const r = runningTime(OFFICE, Date.UTC(2026, 0, 5), Date.UTC(2026, 0, 12));
+    expect(r.hours).toBe(60);
+    expect(r.stops).toBe(5);
+    expect(r.starts).toBe(5);
+  });
+
+  test("the window opening on a weekend starts stopped (state settled by the warm-up)", () => {
+    // Sat 2026-01-10 00:00 .. Mon 2026-01-12 00:00: Friday 19:00 stopped it
+    expect(runningTime(OFFICE, Date.UTC(2026, 0, 10), Date.UTC(2026, 0, 12)).hours).toBe(0);
+  });
+
+  test("London crons fire at 07:00 UTC in GMT and 06:00 UTC after the March change", () => {
+    const f = firings("cron(0 7 ? * MON-FRI *)", "Europe/London", Date.UTC(2026, 2, 27), Date.UTC(2026, 2, 31));
+    expect(f.map(iso)).toEqual(["2026-03-27T07:00:00.000Z", "2026-03-30T06:00:00.000Z"]);
+    expect(utcOffsetMinutes("Europe/London", Date.UTC(2026, 2, 29, 0, 59))).toBe(0);
+    expect(utcOffsetMinutes("Europe/London", Date.UTC(2026, 2, 29, 1, 0))).toBe(60);
+    expect(wallClock(Date.UTC(2026, 2, 29, 1, 0), "Europe/London")).toMatchObject({ hour: 2, minute: 0, weekday: 1 });
+  });
+
+  test("a Saturday-to-Monday window lasts 47 h over the March change and 49 h over the October one", () => {
+    const weekend = [ev("start", "cron(0 0 ? * SAT *)"), ev("stop", "cron(0 0 ? * MON *)")];
+    expect(runningTime(weekend, Date.UTC(2026, 2, 27), Date.UTC(2026, 2, 31)).hours).toBe(47);
+    expect(runningTime(weekend, Date.UTC(2026, 9, 23), Date.UTC(2026, 9, 27)).hours).toBe(49);
+    // an ordinary weekend: 48
+    expect(runningTime(weekend, Date.UTC(2026, 0, 9), Date.UTC(2026, 0, 13)).hours).toBe(48);
+  });
+
+  test("office hours stay 60 h in the week London changes clocks (the change falls on Sunday)", () => {
+    expect(runningTime(OFFICE, Date.UTC(2026, 2, 23), Date.UTC(2026, 2, 30)).hours).toBe(60);
+    expect(runningTime(OFFICE, Date.UTC(2026, 2, 30), Date.UTC(2026, 3, 6)).hours).toBe(60);
+  });
+
+  test("the same crons in another timezone fire at other UTC instants", () => {
+    const ny = firings("cron(0 7 ? * MON-FRI *)", "America/New_York", Date.UTC(2026, 0, 5), Date.UTC(2026, 0, 6, 23));
+    expect(ny.map(iso)).toEqual(["2026-01-05T12:00:00.000Z", "2026-01-06T12:00:00.000Z"]);
+    // between the US change (8 Mar) and the UK change (29 Mar) New York is 4 h behind London, not 5
+    const wk = firings("cron(0 7 ? * MON-FRI *)", "America/New_York", Date.UTC(2026, 2, 16), Date.UTC(2026, 2, 17));
+    expect(wk.map(iso)).toEqual(["2026-03-16T11:00:00.000Z"]);
+  });
+
+  test("monthly hours over 2026: 261 weekdays x 12 h / 12 months = 261 h; no stop schedule = 730 h", () => {
+    const r = monthlyRunningHours(OFFICE, 2026);
+    expect(r.monthlyHours).toBeCloseTo(261, 6);
+    expect(r.stops).toBe(261);
+    expect(monthlyRunningHours([OFFICE[1]], 2026).monthlyHours).toBe(730);
+  });
+
+  test("a stop without any start keeps it stopped after the first stop", () => {
+    const r = runningTime([OFFICE[0]], Date.UTC(2026, 0, 5), Date.UTC(2026, 0, 12));
+    expect(r.hours).toBe(0);
+  });
+
+  test("fails on an unknown timezone", () => {
+    expect(() => firings("cron(0 7 ? * MON-FRI *)", "Europe/Atlantis", 0, 60_000)).toThrow(RangeError);
+  });
+});
