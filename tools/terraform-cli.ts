@@ -40,9 +40,24 @@ export function terraformEnv(base: NodeJS.ProcessEnv = process.env, workDir = pa
 }
 
 /** CLI: `node dist/tools/terraform-cli.js` prints `export TF_CLI_CONFIG_FILE=...` for a shell. */
-if (require.main === module) {
+if (require.main === module && process.argv[1]?.endsWith("terraform-cli.ts")) {
   const env = terraformEnv();
   if (env.TF_CLI_CONFIG_FILE && env.TF_CLI_CONFIG_FILE !== process.env.TF_CLI_CONFIG_FILE) {
     process.stdout.write(`export TF_CLI_CONFIG_FILE=${JSON.stringify(env.TF_CLI_CONFIG_FILE)}\n`);
   }
+}
+
+/** Throws a message saying what to install when terraform is not on PATH or too old. */
+export function assertTerraform(min = [1, 10]): string {
+  const { spawnSync } = require("child_process") as typeof import("child_process");
+  const r = spawnSync("terraform", ["version", "-json"], { encoding: "utf8" });
+  if (r.error || r.status !== 0) {
+    throw new Error("terraform is not installed or not on PATH: install Terraform >= 1.10 (https://developer.hashicorp.com/terraform/install)");
+  }
+  const version: string = JSON.parse(r.stdout).terraform_version;
+  const [maj, minr] = version.split(".").map(Number);
+  if (maj < min[0] || (maj === min[0] && minr < min[1])) {
+    throw new Error(`terraform ${version} is too old: the S3 backend's use_lockfile needs >= ${min.join(".")}`);
+  }
+  return version;
 }
