@@ -19,7 +19,7 @@ import { runScheduler } from "../lambda/scheduler/core";
 import type { Summary } from "../lambda/scheduler/types";
 import { emulatorEnv, startEmulator } from "../sandbox/emulator";
 
-process.env.AWS_SDK_JS_SUPPRESS_NODE_VERSION_WARNING ??= "1";
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
 import * as fx from "../test/lambda/emulator/fixtures";
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
@@ -31,7 +31,7 @@ async function bundleNumbers() {
     const out = execFileSync(
       process.execPath,
       ["-e", `const t=process.hrtime.bigint();require(${JSON.stringify(built.outfile)});process.stdout.write(String(Number(process.hrtime.bigint()-t)/1e6))`],
-      { encoding: "utf8", env: { ...process.env, AWS_SDK_JS_SUPPRESS_NODE_VERSION_WARNING: "1" } },
+      { encoding: "utf8", env: { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true" } },
     );
     loads.push(Number(out));
   }
@@ -42,7 +42,7 @@ function bundleSmoke(file: string, endpoint: string): string {
   const script = `require(${JSON.stringify(file)}).handler({action:"stop",dryRun:true}).then(s=>process.stdout.write(JSON.stringify(s.totals)),e=>{process.stdout.write("ERR "+e.message);process.exit(1)})`;
   return execFileSync(process.execPath, ["-e", script], {
     encoding: "utf8",
-    env: { ...process.env, ...emulatorEnv(endpoint), SCHEDULE_NAME: "bench-smoke", RECORD_PREFIX: "/bench/smoke", POWERTOOLS_LOG_LEVEL: "SILENT", AWS_SDK_JS_SUPPRESS_NODE_VERSION_WARNING: "1" },
+    env: { ...process.env, ...emulatorEnv(endpoint), SCHEDULE_NAME: "bench-smoke", RECORD_PREFIX: "/bench/smoke", POWERTOOLS_LOG_LEVEL: "SILENT", AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true" },
   });
 }
 
