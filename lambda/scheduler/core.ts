@@ -8,7 +8,7 @@
  * Every target is attempted: an error becomes that target's "failed" result, never an early
  * exit. A listing that fails becomes one failed result for its kind (id "*").
  */
-import { mapPool } from "../shared/concurrency";
+import { createLimiter } from "../shared/concurrency";
 import { errorMessage, errorName, retry, RetryOptions } from "../shared/retry";
 import * as aws from "./aws";
 import type { SchedulerClients } from "./aws";
@@ -110,7 +110,7 @@ export async function runScheduler(request: SchedulerRequest, settings: Schedule
   );
   const tasks = discovered.flat();
 
-  const results = await mapPool(tasks, ctx.concurrency, async (task): Promise<TargetResult> => {
+  const results = await ctx.map(tasks, async (task): Promise<TargetResult> => {
     let result: TargetResult;
     try {
       await deps.beforeTarget?.(task.kind, task.id);
@@ -145,8 +145,9 @@ const failedTask = (kind: TargetKind, id: string, reason: string): Task => ({
 });
 
 class Ctx {
-  readonly concurrency: number;
   private readonly c: SchedulerClients;
+  /** One bound for the whole run: discovery of all kinds and the targets share it. */
+  private readonly limit: <T>(fn: () => Promise<T>) => Promise<T>;
 
   constructor(
     private readonly req: SchedulerRequest,
@@ -154,7 +155,12 @@ class Ctx {
     private readonly deps: SchedulerDeps,
   ) {
     this.c = deps.clients;
-    this.concurrency = s.concurrency ?? 8;
+    this.limit = createLimiter(s.concurrency ?? 8);
+  }
+
+  /** Like Promise.all over items, at most `concurrency` fn calls in flight across the run. */
+  map<T, R>(items: readonly T[], fn: (item: T) => Promise<R>): Promise<R[]> {
+    return Promise.all(items.map((item) => this.limit(() => fn(item))));
   }
 
   /** A listing that fails is one failed result for the kind, not an aborted run. */
@@ -182,7 +188,7 @@ class Ctx {
       aws.listRecords(this.c.ssm, nodegroupRecordsPath(this.s.recordPrefix)),
     ]);
     const records = new Map(rawRecords.map((r) => [r.name, r.value]));
-    const described = await mapPool(refs, this.concurrency, async (ref) => {
+    const described = await this.map(refs, async (ref) => {
       try {
         return { ref, facts: await aws.describeNodegroup(this.c.eks, ref) };
       } catch (err) {
@@ -288,7 +294,7 @@ class Ctx {
 
   private async taggedEndpoints(): Promise<{ e: aws.EndpointSummary; tags: Tags }[]> {
     const all = await aws.listEndpoints(this.c.sagemaker);
-    const tagged = await mapPool(all, this.concurrency, async (e) => ({ e, tags: await aws.endpointTags(this.c.sagemaker, e.arn) }));
+    const tagged = await this.map(all, async (e) => ({ e, tags: await aws.endpointTags(this.c.sagemaker, e.arn) }));
     return tagged.filter((t) => isScheduled(t.tags, this.s.scheduleName));
   }
 
@@ -383,7 +389,7 @@ class Ctx {
 
   async idleEndpointTasks(now: Date): Promise<Task[]> {
     const [tagged, records] = await Promise.all([this.taggedEndpoints(), this.endpointRecords()]);
-    const described = await mapPool(tagged, this.concurrency, async (t) => ({ ...t, facts: await aws.describeEndpoint(this.c.sagemaker, t.e.name) }));
+    const described = await this.map(tagged, async (t) => ({ ...t, facts: await aws.describeEndpoint(this.c.sagemaker, t.e.name) }));
     const live = described.filter((d) => d.facts && d.facts.status === "InService");
     const start = new Date(now.getTime() - this.s.idleWindowHours * 3_600_000);
     const sums = await aws.endpointInvocations(
@@ -418,7 +424,7 @@ class Ctx {
 
   async ruleTasks(): Promise<Task[]> {
     const rules = await aws.listRules(this.c.events);
-    const tagged = await mapPool(rules, this.concurrency, async (r) => ({ r, tags: await aws.ruleTags(this.c.events, r.arn) }));
+    const tagged = await this.map(rules, async (r) => ({ r, tags: await aws.ruleTags(this.c.events, r.arn) }));
     return tagged
       .filter((t) => isScheduled(t.tags, this.s.scheduleName))
       .map(({ r, tags }) => ({

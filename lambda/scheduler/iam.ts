@@ -50,7 +50,7 @@ export function schedulerPolicyStatements(props: SchedulerPolicyProps): PolicySt
     {
       Sid: "EksRead",
       Effect: "Allow",
-      Action: ["eks:ListNodegroups", "eks:DescribeNodegroup", "eks:DescribeUpdate"],
+      Action: ["eks:ListNodegroups", "eks:DescribeNodegroup"],
       Resource: [arn("eks", "cluster/*"), arn("eks", "nodegroup/*/*/*")],
     },
     {

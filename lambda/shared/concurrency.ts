@@ -24,3 +24,24 @@ export async function mapPool<T, R>(items: readonly T[], limit: number, fn: (ite
   if (failed) throw firstError;
   return results;
 }
+
+/**
+ * One bound shared by several callers: `limit(fn)` runs fn when fewer than `max` others are
+ * running. The scheduler uses one per run, so discovery of every kind and the per-target work
+ * together never have more than `max` calls in flight. Do not call `limit` inside `limit`.
+ */
+export function createLimiter(max: number): <T>(fn: () => Promise<T>) => Promise<T> {
+  if (!Number.isInteger(max) || max < 1) throw new Error(`concurrency limit must be an integer >= 1, got ${max}`);
+  let active = 0;
+  const queue: (() => void)[] = [];
+  return async <T>(fn: () => Promise<T>): Promise<T> => {
+    if (active >= max) await new Promise<void>((resolve) => queue.push(resolve));
+    active++;
+    try {
+      return await fn();
+    } finally {
+      active--;
+      queue.shift()?.();
+    }
+  };
+}

@@ -177,3 +177,54 @@ describe("mapPool", () => {
     await expect(mapPool([1], 0, async (x) => x)).rejects.toThrow(/limit must be an integer >= 1/);
   });
 });
+
+describe("createLimiter", () => {
+  test("several callers together never exceed the bound", async () => {
+    const { createLimiter } = await import("../../lambda/shared/concurrency");
+    const limit = createLimiter(3);
+    let inFlight = 0;
+    let peak = 0;
+    const work = () =>
+      limit(async () => {
+        inFlight++;
+        peak = Math.max(peak, inFlight);
+        await new Promise((r) => setTimeout(r, 2));
+        inFlight--;
+      });
+    await Promise.all([Promise.all(Array.from({ length: 10 }, work)), Promise.all(Array.from({ length: 10 }, work))]);
+    expect(peak).toBe(3);
+  });
+});
+
+test("a whole run (discovery of every kind and the targets) keeps at most `concurrency` calls in flight", async () => {
+  let inFlight = 0;
+  let peak = 0;
+  const slow = (fn: Handler): Handler => async (input) => {
+    inFlight++;
+    peak = Math.max(peak, inFlight);
+    await new Promise((r) => setTimeout(r, 3));
+    inFlight--;
+    return fn(input);
+  };
+  const ngs = Array.from({ length: 12 }, (_, i) => `ng${i}`);
+  const clients = fakeClients(
+    {
+      ListClusters: () => ({ clusters: ["c"] }),
+      ListNodegroups: () => ({ nodegroups: ngs }),
+      DescribeNodegroup: slow((i) => ({ nodegroup: { status: "ACTIVE", nodegroupArn: `arn:${i.nodegroupName}`, scalingConfig: { minSize: 1, desiredSize: 1, maxSize: 2 }, tags: { Schedule: "s" } } })),
+      UpdateNodegroupConfig: slow(() => ({ update: { id: "u" } })),
+      GetParametersByPath: () => ({ Parameters: [] }),
+      PutParameter: () => ({}),
+      ListEndpoints: () => ({ Endpoints: ngs.map((n) => ({ EndpointName: n, EndpointArn: `arn:e:${n}`, EndpointStatus: "InService" })) }),
+      ListTags: slow(() => ({ Tags: [] })),
+      ListRules: () => ({ Rules: ngs.map((n) => ({ Name: n, Arn: `arn:r:${n}`, State: "ENABLED" })) }),
+      ListTagsForResource: slow(() => ({ Tags: [] })),
+    },
+    [],
+  );
+
+  const summary = await runScheduler({ action: "stop", dryRun: false }, { ...settings, concurrency: 3 }, { clients });
+
+  expect(summary.totals).toMatchObject({ stopped: 12, failed: 0 });
+  expect(peak).toBe(3);
+});
