@@ -292,10 +292,27 @@ class Ctx {
 
   // ---- endpoints ---------------------------------------------------------------------------
 
-  private async taggedEndpoints(): Promise<{ e: aws.EndpointSummary; tags: Tags }[]> {
+  /**
+   * Listed endpoints tagged for this schedule. One whose tags cannot be read becomes a failed
+   * task (in `failed`), not a failed listing; one deleted since it was listed is dropped.
+   */
+  private async taggedEndpoints(): Promise<{ tagged: { e: aws.EndpointSummary; tags: Tags }[]; failed: Task[] }> {
     const all = await aws.listEndpoints(this.c.sagemaker);
-    const tagged = await this.map(all, async (e) => ({ e, tags: await aws.endpointTags(this.c.sagemaker, e.arn) }));
-    return tagged.filter((t) => isScheduled(t.tags, this.s.scheduleName));
+    const read = await this.map(all, async (e) => {
+      try {
+        return { e, tags: await aws.endpointTags(this.c.sagemaker, e.arn) };
+      } catch (err) {
+        return { e, error: err };
+      }
+    });
+    const failed: Task[] = [];
+    const tagged: { e: aws.EndpointSummary; tags: Tags }[] = [];
+    for (const r of read) {
+      if (r.tags) {
+        if (isScheduled(r.tags, this.s.scheduleName)) tagged.push({ e: r.e, tags: r.tags });
+      } else if (!aws.isEndpointNotFound(r.error)) failed.push(failedTask("endpoint", r.e.name, `reading tags failed: ${errorMessage(r.error)}`));
+    }
+    return { tagged, failed };
   }
 
   private async endpointRecords(): Promise<Map<string, string>> {
@@ -304,12 +321,15 @@ class Ctx {
   }
 
   async endpointStopTasks(): Promise<Task[]> {
-    const [tagged, records] = await Promise.all([this.taggedEndpoints(), this.endpointRecords()]);
-    return tagged.map(({ e, tags }) => ({
-      kind: "endpoint" as const,
-      id: e.name,
-      run: () => this.stopEndpoint(e.name, tags, records.has(endpointRecordName(this.s.recordPrefix, e.name)), "stop"),
-    }));
+    const [{ tagged, failed }, records] = await Promise.all([this.taggedEndpoints(), this.endpointRecords()]);
+    return [
+      ...failed,
+      ...tagged.map(({ e, tags }) => ({
+        kind: "endpoint" as const,
+        id: e.name,
+        run: () => this.stopEndpoint(e.name, tags, records.has(endpointRecordName(this.s.recordPrefix, e.name)), "stop"),
+      })),
+    ];
   }
 
   private async stopEndpoint(name: string, tags: Tags, hasRecord: boolean, stoppedBy: "stop" | "stop-idle", known?: aws.EndpointFacts, idleReason?: string) {
@@ -388,60 +408,87 @@ class Ctx {
   }
 
   async idleEndpointTasks(now: Date): Promise<Task[]> {
-    const [tagged, records] = await Promise.all([this.taggedEndpoints(), this.endpointRecords()]);
-    const described = await this.map(tagged, async (t) => ({ ...t, facts: await aws.describeEndpoint(this.c.sagemaker, t.e.name) }));
-    const live = described.filter((d) => d.facts && d.facts.status === "InService");
-    const start = new Date(now.getTime() - this.s.idleWindowHours * 3_600_000);
+    const [{ tagged, failed }, records] = await Promise.all([this.taggedEndpoints(), this.endpointRecords()]);
+    const described = await this.map(tagged, async (t) => {
+      try {
+        return { ...t, facts: await aws.describeEndpoint(this.c.sagemaker, t.e.name) };
+      } catch (err) {
+        return { ...t, error: err };
+      }
+    });
+    const live = described.flatMap((d) => ("facts" in d && d.facts?.status === "InService" ? [{ ...d, facts: d.facts }] : []));
     const sums = await aws.endpointInvocations(
       this.c.cloudwatch,
-      live.map((d) => ({ name: d.e.name, variants: d.facts!.variants })),
-      start,
+      live.map((d) => ({ name: d.e.name, variants: d.facts.variants })),
+      new Date(now.getTime() - this.s.idleWindowHours * 3_600_000),
       now,
     );
     const verdicts = new Map(
       endpointsToStop(
-        live.map((d) => ({ name: d.e.name, status: d.facts!.status, createdAt: d.facts!.createdAt ?? d.e.createdAt, invocations: sums.get(d.e.name) ?? 0, tags: d.tags })),
+        live.map((d) => ({ name: d.e.name, status: d.facts.status, createdAt: d.facts.createdAt ?? d.e.createdAt, invocations: sums.get(d.e.name) ?? 0, tags: d.tags })),
         { thresholdInvocations: this.s.idleInvocationsThreshold, windowHours: this.s.idleWindowHours, now },
       ).map((v) => [v.name, v]),
     );
-    return described.map((d) => ({
-      kind: "endpoint" as const,
-      id: d.e.name,
-      run: async () => {
-        const v = verdicts.get(d.e.name);
-        const hasRecord = records.has(endpointRecordName(this.s.recordPrefix, d.e.name));
-        if (!v) return this.stopEndpoint(d.e.name, d.tags, hasRecord, "stop-idle", d.facts); // not InService: plan says why
-        if (!v.idle) {
-          const before = { status: d.facts!.status, invocations: sums.get(d.e.name) ?? 0 };
-          return { outcome: "skipped" as const, before, after: before, reason: v.reason };
-        }
-        return this.stopEndpoint(d.e.name, d.tags, hasRecord, "stop-idle", d.facts, v.reason);
-      },
-    }));
+    const tasks: Task[] = [...failed];
+    for (const d of described) {
+      const name = d.e.name;
+      if ("error" in d) {
+        tasks.push(failedTask("endpoint", name, `describe failed: ${errorMessage(d.error)}`));
+        continue;
+      }
+      tasks.push({
+        kind: "endpoint",
+        id: name,
+        run: async () => {
+          const v = verdicts.get(name);
+          const before = d.facts ? { status: d.facts.status, invocations: sums.get(name) } : { status: "absent" };
+          if (!v) {
+            const reason = d.facts ? `endpoint is ${d.facts.status}: only InService endpoints are checked for idleness` : "endpoint no longer exists";
+            return { outcome: "skipped" as const, before, after: before, reason };
+          }
+          if (!v.idle) return { outcome: "skipped" as const, before, after: before, reason: v.reason };
+          return this.stopEndpoint(name, d.tags, records.has(endpointRecordName(this.s.recordPrefix, name)), "stop-idle", d.facts, v.reason);
+        },
+      });
+    }
+    return tasks;
   }
 
   // ---- rules -------------------------------------------------------------------------------
 
   async ruleTasks(): Promise<Task[]> {
     const rules = await aws.listRules(this.c.events);
-    const tagged = await this.map(rules, async (r) => ({ r, tags: await aws.ruleTags(this.c.events, r.arn) }));
-    return tagged
-      .filter((t) => isScheduled(t.tags, this.s.scheduleName))
-      .map(({ r, tags }) => ({
-        kind: "rule" as const,
-        id: r.name,
-        run: async () => {
-          const action = this.req.action === "start" ? "start" : "stop";
-          const decision = planRule(action, { state: r.state, managedBy: r.managedBy, tags });
-          const before = { state: r.state };
-          if (decision.do === "skip") return { outcome: "skipped" as const, before, after: before, reason: decision.reason };
-          const after = { state: decision.do === "enable" ? "ENABLED" : "DISABLED" };
-          if (this.req.dryRun) return { outcome: "skipped" as const, before, after, reason: this.dry(decision.reason) };
-          await aws.setRuleEnabled(this.c.events, r.name, decision.do === "enable");
-          return { outcome: decision.do === "enable" ? ("started" as const) : ("stopped" as const), before, after, reason: decision.reason };
-        },
-      }));
+    const read = await this.map(rules, async (r) => {
+      try {
+        return { r, tags: await aws.ruleTags(this.c.events, r.arn) };
+      } catch (err) {
+        return { r, error: err };
+      }
+    });
+    const tasks: Task[] = [];
+    for (const x of read) {
+      if (x.tags === undefined) {
+        // a rule deleted since it was listed is not a target; any other error is
+        if (errorName(x.error) !== "ResourceNotFoundException") tasks.push(failedTask("rule", x.r.name, `reading tags failed: ${errorMessage(x.error)}`));
+      } else if (isScheduled(x.tags, this.s.scheduleName)) {
+        const tags = x.tags;
+        tasks.push({ kind: "rule", id: x.r.name, run: () => this.toggleRule(x.r, tags) });
+      }
+    }
+    return tasks;
   }
+
+  private async toggleRule(r: aws.RuleFacts, tags: Tags) {
+    const decision = planRule(this.req.action === "start" ? "start" : "stop", { state: r.state, managedBy: r.managedBy, tags });
+    const before = { state: r.state };
+    if (decision.do === "skip") return { outcome: "skipped" as const, before, after: before, reason: decision.reason };
+    const enable = decision.do === "enable";
+    const after = { state: enable ? "ENABLED" : "DISABLED" };
+    if (this.req.dryRun) return { outcome: "skipped" as const, before, after, reason: this.dry(decision.reason) };
+    await aws.setRuleEnabled(this.c.events, r.name, enable);
+    return { outcome: enable ? ("started" as const) : ("stopped" as const), before, after, reason: decision.reason };
+  }
+
 }
 
 function safeParse<T>(fn: () => T): T | undefined {

@@ -228,3 +228,29 @@ test("a whole run (discovery of every kind and the targets) keeps at most `concu
   expect(summary.totals).toMatchObject({ stopped: 12, failed: 0 });
   expect(peak).toBe(3);
 });
+
+test("fails only the endpoint whose tags cannot be read; the others are still stopped", async () => {
+  const clients = fakeClients(
+    {
+      ListClusters: () => ({ clusters: [] }),
+      GetParametersByPath: () => ({ Parameters: [] }),
+      ListEndpoints: () => ({ Endpoints: ["a", "b"].map((n) => ({ EndpointName: n, EndpointArn: `arn:e:${n}`, EndpointStatus: "InService" })) }),
+      ListTags: (i) => {
+        if (i.ResourceArn === "arn:e:b") throw awsError("AccessDeniedException");
+        return { Tags: [{ Key: "Schedule", Value: "s" }] };
+      },
+      DescribeEndpoint: (i) => ({ EndpointName: i.EndpointName, EndpointStatus: "InService", EndpointConfigName: "cfg" }),
+      PutParameter: () => ({}),
+      DeleteEndpoint: () => ({}),
+      ListRules: () => ({ Rules: [] }),
+    },
+    [],
+  );
+
+  const summary = await runScheduler({ action: "stop", dryRun: false }, settings, { clients });
+
+  expect(summary.results).toEqual([
+    expect.objectContaining({ id: "b", outcome: "failed", reason: expect.stringContaining("reading tags failed: AccessDeniedException") }),
+    expect.objectContaining({ id: "a", outcome: "stopped" }),
+  ]);
+});
