@@ -76,13 +76,6 @@ export interface MonthCost {
 
 export const DAYS_PER_MONTH = 365 / 12;
 
-interface Cohort {
-  gb: number;
-  birth: number;
-  cls: StorageClass | "GONE";
-  enteredAt: number;
-}
-
 /** The policy's class at an age; undefined when expired. */
 export function classAtAge(policy: LifecyclePolicy, ageDays: number, transitionsApply = true): StorageClass | undefined {
   if (policy.expirationDays !== undefined && ageDays >= policy.expirationDays) return undefined;
@@ -104,7 +97,23 @@ export function itTier(pattern: AccessPattern, daysInIt: number, tiering: ItTier
   return "IT_ARCHIVE_INSTANT";
 }
 
-export function simulateStream(input: StreamInput, prices: PriceTable, months = 12): MonthCost[] {
+/**
+ * What happens to one GB at each age: the class (or IT tier) it is billed in, and the one-off
+ * fees due on reaching that age (transition requests, minimum-duration charge of the class
+ * left). Depends on age only, so every cohort shares it.
+ */
+interface AgeProfile {
+  /** index into `keys`, -1 when expired */
+  readonly keyAt: Int32Array;
+  readonly keys: string[];
+  /** USD per GB due on the day the age is reached */
+  readonly feeAt: Float64Array;
+  readonly earlyAt: Float64Array;
+  /** monitored by IT at that age */
+  readonly monitoredAt: Uint8Array;
+}
+
+function ageProfile(input: StreamInput, prices: PriceTable, maxAge: number): AgeProfile {
   const p = prices.s3;
   const objectKb = input.avgObjectMb * 1024;
   // Lifecycle skips objects under 128 KB by default (since Sept 2024), and IT neither
@@ -112,68 +121,105 @@ export function simulateStream(input: StreamInput, prices: PriceTable, months = 
   const transitionsApply = objectKb >= p.lifecycleMinTransitionObjectKb;
   const itMonitored = objectKb >= p.itMinObjectKb;
   const objectsPerGb = (1024 * 1024) / objectKb;
+  const keys: string[] = [];
+  const keyIndex = new Map<string, number>();
+  const keyAt = new Int32Array(maxAge + 1);
+  const feeAt = new Float64Array(maxAge + 1);
+  const earlyAt = new Float64Array(maxAge + 1);
+  const monitoredAt = new Uint8Array(maxAge + 1);
+  let cls: StorageClass | "GONE" = "STANDARD";
+  let enteredAt = 0;
+  for (let age = 0; age <= maxAge; age++) {
+    const next = classAtAge(input.policy, age, transitionsApply) ?? "GONE";
+    if (next !== cls) {
+      const stayed = age - enteredAt;
+      const minDays = cls === "GONE" ? 0 : (p.minStorageDays[cls] ?? 0);
+      if (stayed < minDays) earlyAt[age] = (p.storageGbMonth[cls] * (minDays - stayed)) / DAYS_PER_MONTH;
+      if (next !== "GONE") feeAt[age] = (objectsPerGb / 1000) * (p.transitionPer1000[next] ?? 0);
+      cls = next;
+      enteredAt = age;
+    }
+    if (cls === "GONE") {
+      keyAt[age] = -1;
+      continue;
+    }
+    let key: string = cls;
+    if (cls === "INTELLIGENT_TIERING") {
+      key = itMonitored ? itTier(input.accessPattern, age - enteredAt, input.itTiering) : "IT_FREQUENT";
+      monitoredAt[age] = itMonitored ? 1 : 0;
+    }
+    let k = keyIndex.get(key);
+    if (k === undefined) {
+      k = keys.length;
+      keys.push(key);
+      keyIndex.set(key, k);
+    }
+    keyAt[age] = k;
+  }
+  return { keyAt, keys, feeAt, earlyAt, monitoredAt };
+}
+
+export function simulateStream(input: StreamInput, prices: PriceTable, months = 12): MonthCost[] {
+  const p = prices.s3;
+  const objectsPerGb = (1024 * 1024) / (input.avgObjectMb * 1024);
   // months of 30 or 31 days (round(m x 365/12) boundaries); a GB-month is the month's average
   const bounds = Array.from({ length: months + 1 }, (_, m) => Math.round(m * DAYS_PER_MONTH));
   const totalDays = bounds[months];
-  const monthOfDay: number[] = [];
-  for (let m = 0; m < months; m++) for (let d = bounds[m]; d < bounds[m + 1]; d++) monthOfDay.push(m);
+  const initialAge = input.initialAgeDays ?? 0;
+  const prof = ageProfile(input, prices, totalDays + initialAge);
+  const nKeys = prof.keys.length;
+  const monitorPerGbMonth = (objectsPerGb / 1000) * p.itMonitoringPer1000Objects;
 
-  const acc = Array.from({ length: months }, () => ({
-    gbDays: {} as Record<string, number>,
-    transitionUsd: 0,
-    monitoringUsd: 0,
-    earlyDeleteUsd: 0,
-  }));
-
-  const cohorts: Cohort[] = [];
-  const add = (gb: number, birth: number) => {
-    if (gb > 0) cohorts.push({ gb, birth, cls: "STANDARD", enteredAt: birth });
-  };
-  add(input.initialGb, -(input.initialAgeDays ?? 0));
+  // cohorts: the initial stock (born at -initialAge) and one per day of growth
+  const births: number[] = [];
+  const gbs: number[] = [];
+  if (input.initialGb > 0) {
+    births.push(-initialAge);
+    gbs.push(input.initialGb);
+  }
   const dailyGrowth = input.monthlyGrowthGb / DAYS_PER_MONTH;
 
-  for (let day = 0; day < totalDays; day++) {
-    const m = monthOfDay[day];
-    const daysInMonth = bounds[m + 1] - bounds[m];
-    const a = acc[m];
-    add(dailyGrowth, day);
-    for (const c of cohorts) {
-      if (c.cls === "GONE") continue;
-      const age = day - c.birth;
-      const next = classAtAge(input.policy, age, transitionsApply) ?? "GONE";
-      if (next !== c.cls) {
-        const stayed = day - c.enteredAt;
-        const minDays = p.minStorageDays[c.cls] ?? 0;
-        if (stayed < minDays) a.earlyDeleteUsd += (c.gb * p.storageGbMonth[c.cls] * (minDays - stayed)) / DAYS_PER_MONTH;
-        if (next !== "GONE") a.transitionUsd += ((c.gb * objectsPerGb) / 1000) * (p.transitionPer1000[next] ?? 0);
-        c.cls = next;
-        c.enteredAt = day;
-        if (next === "GONE") continue;
+  const out: MonthCost[] = [];
+  for (let m = 0; m < months; m++) {
+    const days = bounds[m + 1] - bounds[m];
+    const gbDays = new Float64Array(nKeys);
+    let transitionUsd = 0;
+    let earlyDeleteUsd = 0;
+    let monitoredGbDays = 0;
+    for (let day = bounds[m]; day < bounds[m + 1]; day++) {
+      if (dailyGrowth > 0) {
+        births.push(day);
+        gbs.push(dailyGrowth);
       }
-      let key: string = c.cls;
-      if (c.cls === "INTELLIGENT_TIERING") {
-        key = itMonitored ? itTier(input.accessPattern, day - c.enteredAt, input.itTiering) : "IT_FREQUENT";
-        if (itMonitored) a.monitoringUsd += ((c.gb * objectsPerGb) / 1000) * (p.itMonitoringPer1000Objects / daysInMonth);
+      for (let i = 0; i < births.length; i++) {
+        const age = day - births[i];
+        // the initial stock's past transitions were paid before the horizon
+        if (day > 0 || births[i] === day) {
+          transitionUsd += gbs[i] * prof.feeAt[age];
+          earlyDeleteUsd += gbs[i] * prof.earlyAt[age];
+        }
+        const k = prof.keyAt[age];
+        if (k < 0) continue;
+        gbDays[k] += gbs[i];
+        if (prof.monitoredAt[age]) monitoredGbDays += gbs[i];
       }
-      a.gbDays[key] = (a.gbDays[key] ?? 0) + c.gb;
     }
-  }
-
-  return acc.map((a, month) => {
-    const days = bounds[month + 1] - bounds[month];
     const gbByClass: Record<string, number> = {};
     let storageUsd = 0;
     let storedGb = 0;
-    for (const [k, gbDays] of Object.entries(a.gbDays)) {
-      const price = p.storageGbMonth[k];
-      if (price === undefined) throw new Error(`no S3 storage price for ${k} in cost/prices/${prices.region}.json`);
-      storageUsd += (gbDays / days) * price;
-      gbByClass[k] = gbDays / days;
-      storedGb += gbDays / days;
+    for (let k = 0; k < nKeys; k++) {
+      if (gbDays[k] === 0) continue;
+      const key = prof.keys[k];
+      const price = p.storageGbMonth[key];
+      if (price === undefined) throw new Error(`no S3 storage price for ${key} in cost/prices/${prices.region}.json`);
+      storageUsd += (gbDays[k] / days) * price;
+      gbByClass[key] = gbDays[k] / days;
+      storedGb += gbDays[k] / days;
     }
-    const totalUsd = storageUsd + a.transitionUsd + a.monitoringUsd + a.earlyDeleteUsd;
-    return { month: month + 1, storedGb, storageUsd, transitionUsd: a.transitionUsd, monitoringUsd: a.monitoringUsd, earlyDeleteUsd: a.earlyDeleteUsd, totalUsd, gbByClass };
-  });
+    const monitoringUsd = (monitoredGbDays / days) * monitorPerGbMonth;
+    out.push({ month: m + 1, storedGb, storageUsd, transitionUsd, monitoringUsd, earlyDeleteUsd, totalUsd: storageUsd + transitionUsd + monitoringUsd + earlyDeleteUsd, gbByClass });
+  }
+  return out;
 }
 
 export function averageMonthly(series: readonly MonthCost[]): number {

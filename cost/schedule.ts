@@ -115,21 +115,10 @@ export function wallClock(ms: number, tz: string): WallClock {
   };
 }
 
-function matchesAt(ev: ScheduleEvent, ms: number): boolean {
-  const off = offsets(ev.timezone).at(ms);
-  const localMs = ms + off * MINUTE;
-  const minuteOfDay = Math.floor((((localMs % DAY) + DAY) % DAY) / MINUTE);
-  // cheap reject before building the full wall clock
-  if (!ev.cron.minutes.has(minuteOfDay % 60) || !ev.cron.hours.has(Math.floor(minuteOfDay / 60))) return false;
-  return cronMatches(ev.cron, wallClock(ms, ev.timezone));
-}
-
 /** UTC instants (ms) in [fromMs, toMs) at which the cron fires in `tz`. */
 export function firings(cron: CronSchedule | string, tz: string, fromMs: number, toMs: number): number[] {
   const ev: ScheduleEvent = { action: "stop", cron: typeof cron === "string" ? parseCron(cron) : cron, timezone: tz };
-  const out: number[] = [];
-  for (let t = Math.ceil(fromMs / MINUTE) * MINUTE; t < toMs; t += MINUTE) if (matchesAt(ev, t)) out.push(t);
-  return out;
+  return eventFirings(ev, Math.ceil(fromMs / MINUTE) * MINUTE, toMs);
 }
 
 export interface RunningTime {
@@ -141,6 +130,29 @@ export interface RunningTime {
   readonly starts: number;
 }
 
+const BLOCK = 15 * MINUTE;
+
+/**
+ * Firing instants of one event in [fromMs, toMs), walking 15-minute UTC blocks: every UTC
+ * offset in use is a multiple of 15 minutes and changes on such a boundary, so a block has one
+ * offset and lies inside one local hour; only minutes the cron names are looked at.
+ */
+function eventFirings(ev: ScheduleEvent, fromMs: number, toMs: number): number[] {
+  const out: number[] = [];
+  const cache = offsets(ev.timezone);
+  for (let b = Math.floor(fromMs / BLOCK) * BLOCK; b < toMs; b += BLOCK) {
+    const localMinuteOfDay = Math.floor(((((b + cache.at(b) * MINUTE) % DAY) + DAY) % DAY) / MINUTE);
+    if (!ev.cron.hours.has(Math.floor(localMinuteOfDay / 60))) continue;
+    const m0 = localMinuteOfDay % 60;
+    for (let k = 0; k < 15; k++) {
+      if (!ev.cron.minutes.has(m0 + k)) continue;
+      const t = b + k * MINUTE;
+      if (t >= fromMs && t < toMs && cronMatches(ev.cron, wallClock(t, ev.timezone))) out.push(t);
+    }
+  }
+  return out;
+}
+
 /**
  * Hours a resource runs in [fromMs, toMs). It starts running (deployed resources run) and the
  * events switch it; a warm-up before the window settles the state, so a window that opens on
@@ -149,31 +161,31 @@ export interface RunningTime {
  */
 export function runningTime(events: readonly ScheduleEvent[], fromMs: number, toMs: number, warmupDays = 8): RunningTime {
   const windowMinutes = Math.round((toMs - fromMs) / MINUTE);
-  const stopsEv = events.filter((e) => e.action === "stop");
-  const startsEv = events.filter((e) => e.action === "start");
-  if (stopsEv.length === 0) {
-    const h = windowMinutes / 60;
-    return { hours: h, windowHours: h, fraction: 1, stops: 0, starts: 0 };
-  }
+  const windowHours = windowMinutes / 60;
+  if (!events.some((e) => e.action === "stop")) return { hours: windowHours, windowHours, fraction: 1, stops: 0, starts: 0 };
+  const begin = Math.ceil((fromMs - warmupDays * DAY) / MINUTE) * MINUTE;
+  const changes: { t: number; on: boolean }[] = [];
+  for (const e of events) for (const t of eventFirings(e, begin, toMs)) changes.push({ t, on: e.action === "start" });
+  // same minute: the stop first, so that the start wins
+  changes.sort((a, b) => a.t - b.t || Number(a.on) - Number(b.on));
   let on = true;
-  let onMinutes = 0;
+  let since = fromMs;
+  let onMs = 0;
   let stops = 0;
   let starts = 0;
-  const begin = Math.ceil((fromMs - warmupDays * DAY) / MINUTE) * MINUTE;
-  for (let t = begin; t < toMs; t += MINUTE) {
-    const counting = t >= fromMs;
-    if (stopsEv.some((e) => matchesAt(e, t))) {
-      on = false;
-      if (counting) stops++;
+  for (const c of changes) {
+    if (c.t < fromMs) {
+      on = c.on;
+      continue;
     }
-    if (startsEv.some((e) => matchesAt(e, t))) {
-      on = true;
-      if (counting) starts++;
-    }
-    if (counting && on) onMinutes++;
+    if (on) onMs += c.t - since;
+    since = c.t;
+    on = c.on;
+    if (c.on) starts++;
+    else stops++;
   }
-  const hours = onMinutes / 60;
-  const windowHours = windowMinutes / 60;
+  if (on) onMs += toMs - since;
+  const hours = Math.round(onMs / MINUTE) / 60;
   return { hours, windowHours, fraction: windowHours ? hours / windowHours : 0, stops, starts };
 }
 

@@ -1,0 +1,56 @@
+/**
+ * npm run bench:cost [-- --out cdktf.out]
+ *
+ * Time to estimate every environment from an existing synthesis (target < 2 s for all):
+ * cold (first estimate in the process: schedule simulation, price and usage loading) and warm
+ * (memoised schedules), per environment, plus one CLI run end to end (tsx start-up included).
+ * Without a synthesis of an environment it uses the test fixture for dev and says so.
+ */
+import { spawnSync } from "child_process";
+import * as fs from "fs";
+import * as path from "path";
+import { ENVIRONMENT_NAMES } from "../config";
+import { estimateEnvironment } from "../cost/run";
+
+const args = process.argv.slice(2);
+const outIdx = args.indexOf("--out");
+const out = outIdx >= 0 ? args[outIdx + 1] : "cdktf.out";
+const FIXTURE = path.join(__dirname, "..", "test", "cost", "fixtures", "synth");
+
+const targets = ENVIRONMENT_NAMES.map((env) => {
+  const has = fs.existsSync(path.join(out, "stacks", `${env}-data`)) || fs.existsSync(path.join(out, "stacks", `${env}-compute`));
+  return { env, dir: has ? out : env === "dev" ? FIXTURE : undefined };
+}).filter((t): t is { env: (typeof ENVIRONMENT_NAMES)[number]; dir: string } => t.dir !== undefined);
+
+const ms = (t0: bigint) => Number(process.hrtime.bigint() - t0) / 1e6;
+
+function runAll(): { total: number; per: Record<string, number>; resources: Record<string, number> } {
+  const per: Record<string, number> = {};
+  const resources: Record<string, number> = {};
+  const t0 = process.hrtime.bigint();
+  for (const t of targets) {
+    const t1 = process.hrtime.bigint();
+    const e = estimateEnvironment({ env: t.env, outdir: t.dir });
+    per[t.env] = ms(t1);
+    resources[t.env] = e.components.length;
+  }
+  return { total: ms(t0), per, resources };
+}
+
+const cold = runAll();
+const warm: number[] = [];
+for (let i = 0; i < 5; i++) warm.push(runAll().total);
+warm.sort((a, b) => a - b);
+
+const cliT0 = process.hrtime.bigint();
+const dev = targets.find((t) => t.env === "dev");
+const cli = dev ? spawnSync(process.execPath, [require.resolve("tsx/cli"), path.join(__dirname, "..", "cli", "cost.ts"), "estimate", "--env", "dev", "--out", dev.dir, "--format", "json"], { encoding: "utf8" }) : undefined;
+const cliMs = ms(cliT0);
+
+console.log(`cost estimate bench (${targets.map((t) => `${t.env}: ${t.dir === FIXTURE ? "test fixture" : t.dir}`).join(", ")})`);
+console.log(`  cold, all environments : ${cold.total.toFixed(1)} ms  (${Object.entries(cold.per).map(([e, v]) => `${e} ${v.toFixed(1)} ms / ${cold.resources[e]} components`).join(", ")})`);
+console.log(`  warm, all environments : median ${warm[2].toFixed(1)} ms, min ${warm[0].toFixed(1)} ms over 5 runs`);
+if (cli) console.log(`  CLI end to end (dev)   : ${cliMs.toFixed(0)} ms incl. tsx start-up, exit ${cli.status}`);
+const ok = cold.total < 2000;
+console.log(`  target < 2000 ms cold  : ${ok ? "met" : "MISSED"}`);
+if (!ok) process.exitCode = 1;
