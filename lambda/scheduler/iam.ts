@@ -17,6 +17,12 @@ export interface SchedulerPolicyProps {
   readonly scheduleName: string;
   /** SSM path of the stop records, e.g. /retail-forecast/dev/scheduler. */
   readonly recordPrefix: string;
+  /**
+   * KMS keys of the scheduled endpoint configs (CKV_AWS_98). Recreating an endpoint whose
+   * config names a key needs kms:CreateGrant on it, for grants to AWS services only.
+   * @default - none: endpoints without a customer key
+   */
+  readonly endpointKmsKeyArns?: readonly string[];
   /** @default "aws" */
   readonly partition?: string;
 }
@@ -38,6 +44,9 @@ export function schedulerPolicyStatements(props: SchedulerPolicyProps): PolicySt
   if (!/^(\/[a-zA-Z0-9_.-]+)+$/.test(props.recordPrefix)) throw new Error(`recordPrefix must be an SSM path like /retail-forecast/dev/scheduler, got "${props.recordPrefix}"`);
   const arn = (service: string, resource: string) => `arn:${p}:${service}:${region}:${accountId}:${resource}`;
   const tagged = { StringEquals: { "aws:ResourceTag/Schedule": scheduleName } };
+
+  const keys = props.endpointKmsKeyArns ?? [];
+  for (const k of keys) if (!/^arn:[a-z-]+:kms:[a-z0-9-]+:\d{12}:key\/[\w-]+$/.test(k)) throw new Error(`endpointKmsKeyArns must hold KMS key ARNs, got "${k}"`);
 
   return [
     {
@@ -128,5 +137,16 @@ export function schedulerPolicyStatements(props: SchedulerPolicyProps): PolicySt
       Action: ["ssm:PutParameter", "ssm:GetParameter", "ssm:GetParametersByPath", "ssm:DeleteParameter"],
       Resource: [arn("ssm", `parameter${props.recordPrefix}`), arn("ssm", `parameter${props.recordPrefix}/*`)],
     },
+    ...(keys.length
+      ? [
+          {
+            Sid: "KmsGrantForRecreatedEndpoints",
+            Effect: "Allow" as const,
+            Action: ["kms:CreateGrant", "kms:DescribeKey"],
+            Resource: [...keys],
+            Condition: { Bool: { "kms:GrantIsForAWSResource": "true" } },
+          },
+        ]
+      : []),
   ];
 }

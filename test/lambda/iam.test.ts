@@ -57,3 +57,17 @@ describe("schedulerPolicyStatements", () => {
     expect(() => schedulerPolicyStatements({ ...props, ...bad })).toThrow(msg);
   });
 });
+
+test("endpoint KMS keys get a grant-for-AWS-resources-only statement, and only when given", () => {
+  const key = "arn:aws:kms:eu-west-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab";
+  expect(statements.some((s) => s.Action.some((a) => a.startsWith("kms:")))).toBe(false);
+  const withKey = schedulerPolicyStatements({ ...props, endpointKmsKeyArns: [key] });
+  expect(withKey.find((s) => s.Sid === "KmsGrantForRecreatedEndpoints")).toEqual({
+    Sid: "KmsGrantForRecreatedEndpoints",
+    Effect: "Allow",
+    Action: ["kms:CreateGrant", "kms:DescribeKey"],
+    Resource: [key],
+    Condition: { Bool: { "kms:GrantIsForAWSResource": "true" } },
+  });
+  expect(() => schedulerPolicyStatements({ ...props, endpointKmsKeyArns: ["*"] })).toThrow(/KMS key ARNs/);
+});
