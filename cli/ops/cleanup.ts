@@ -1,0 +1,303 @@
+/**
+ * Teardown steps 2 and 3, and restore's resume: AWS calls only, each step returning what it
+ * found and what it did so the caller can print done / skipped / failed.
+ *
+ * - pause: disable the EventBridge rules tagged Schedule=<schedule name> (scheduled training)
+ *   and throttle the scheduler function to 0 concurrent runs, so neither its EventBridge
+ *   Scheduler schedules nor training can recreate what the teardown removes. (The SDK client
+ *   for EventBridge Scheduler is not a project dependency; the throttle pauses every schedule
+ *   at once, and the schedules go with the ops stack.)
+ * - cleanup: what Terraform does not own but would block or outlive a destroy: SageMaker
+ *   endpoints created outside Terraform and the scheduler's stop records, load balancers /
+ *   target groups / security groups the Kubernetes controllers created for the cluster, ECR
+ *   images beyond the repositories' retention rules.
+ */
+import { paginateListEndpoints, paginateListTags } from "@aws-sdk/client-sagemaker";
+import {
+  DeleteLoadBalancerCommand,
+  DeleteTargetGroupCommand,
+  DescribeLoadBalancersCommand,
+  DescribeTagsCommand,
+  DescribeTargetGroupsCommand,
+  DescribeLoadBalancersCommandOutput,
+  DescribeTargetGroupsCommandOutput,
+} from "@aws-sdk/client-elastic-load-balancing-v2";
+import { DeleteSecurityGroupCommand, DescribeSecurityGroupsCommand } from "@aws-sdk/client-ec2";
+import { BatchDeleteImageCommand, paginateDescribeImages } from "@aws-sdk/client-ecr";
+import { DeleteFunctionConcurrencyCommand, GetFunctionConcurrencyCommand, PutFunctionConcurrencyCommand } from "@aws-sdk/client-lambda";
+import * as schedAws from "../../lambda/scheduler/aws";
+import { isScheduled } from "../../lambda/scheduler/plan";
+import { schedulerRecordPrefix } from "../../lambda/scheduler/records";
+import { applyEcrLifecycle, EcrImage } from "../../modules/ecr-lifecycle-sim";
+import { ecrLifecycleRules } from "../../modules/ecr-repository";
+import { errMsg, errName, OpsContext } from "./context";
+
+export interface Action {
+  readonly kind: string;
+  readonly id: string;
+  readonly what: string;
+  readonly run: () => Promise<void>;
+}
+
+export interface ActionOutcome {
+  readonly action: Action;
+  readonly status: "done" | "failed";
+  readonly error?: string;
+}
+
+/** Runs actions one by one; a failure is recorded and the rest still run (rerun to finish). */
+export async function runActions(ctx: OpsContext, actions: readonly Action[], dryRun: boolean): Promise<ActionOutcome[]> {
+  const out: ActionOutcome[] = [];
+  for (const a of actions) {
+    if (dryRun) {
+      ctx.log(`      would ${a.what}: ${a.kind} ${a.id}`);
+      continue;
+    }
+    try {
+      await a.run();
+      ctx.log(`      ${a.what}: ${a.kind} ${a.id}`);
+      out.push({ action: a, status: "done" });
+    } catch (err) {
+      ctx.log(`      FAILED to ${a.what} ${a.kind} ${a.id}: ${errMsg(err)}`);
+      out.push({ action: a, status: "failed", error: errMsg(err) });
+    }
+  }
+  return out;
+}
+
+// ---- pause / resume -------------------------------------------------------------------------
+
+async function scheduledRules(ctx: OpsContext) {
+  const rules = await schedAws.listRules(ctx.clients.events);
+  const out: schedAws.RuleFacts[] = [];
+  for (const r of rules) {
+    if (r.managedBy) continue;
+    const tags = await schedAws.ruleTags(ctx.clients.events, r.arn);
+    if (isScheduled(tags, ctx.cfg.schedule.name) && (tags.Environment === undefined || tags.Environment === ctx.cfg.name)) out.push(r);
+  }
+  return out;
+}
+
+async function functionConcurrency(ctx: OpsContext): Promise<number | undefined | "absent"> {
+  try {
+    const out = await ctx.clients.lambda.send(new GetFunctionConcurrencyCommand({ FunctionName: ctx.names.schedulerFunction }));
+    return out.ReservedConcurrentExecutions;
+  } catch (err) {
+    if (errName(err) === "ResourceNotFoundException") return "absent";
+    throw err;
+  }
+}
+
+/** The scheduler function's reserved concurrency as the ops stack declares it (DESIGN: 1). */
+export const SCHEDULER_CONCURRENCY = 1;
+
+export async function pauseActions(ctx: OpsContext): Promise<{ actions: Action[]; notes: string[] }> {
+  const actions: Action[] = [];
+  const notes: string[] = [];
+  for (const r of await scheduledRules(ctx)) {
+    if (r.state === "DISABLED") notes.push(`rule ${r.name} already disabled`);
+    else actions.push({ kind: "rule", id: r.name, what: "disable", run: () => schedAws.setRuleEnabled(ctx.clients.events, r.name, false) });
+  }
+  const c = await functionConcurrency(ctx);
+  if (c === "absent") notes.push(`scheduler function ${ctx.names.schedulerFunction} not deployed`);
+  else if (c === 0) notes.push(`scheduler function ${ctx.names.schedulerFunction} already paused`);
+  else {
+    actions.push({
+      kind: "function",
+      id: ctx.names.schedulerFunction,
+      what: "pause (reserved concurrency 0) so its schedules cannot run",
+      run: async () => {
+        await ctx.clients.lambda.send(new PutFunctionConcurrencyCommand({ FunctionName: ctx.names.schedulerFunction, ReservedConcurrentExecutions: 0 }));
+      },
+    });
+  }
+  return { actions, notes };
+}
+
+export async function resumeActions(ctx: OpsContext): Promise<{ actions: Action[]; notes: string[] }> {
+  const actions: Action[] = [];
+  const notes: string[] = [];
+  for (const r of await scheduledRules(ctx)) {
+    if (r.state === "ENABLED") notes.push(`rule ${r.name} already enabled`);
+    else actions.push({ kind: "rule", id: r.name, what: "enable", run: () => schedAws.setRuleEnabled(ctx.clients.events, r.name, true) });
+  }
+  const c = await functionConcurrency(ctx);
+  if (c === "absent") notes.push(`scheduler function ${ctx.names.schedulerFunction} not deployed`);
+  else if (c === 0) {
+    actions.push({
+      kind: "function",
+      id: ctx.names.schedulerFunction,
+      what: `resume (reserved concurrency ${SCHEDULER_CONCURRENCY})`,
+      run: async () => {
+        await ctx.clients.lambda.send(new PutFunctionConcurrencyCommand({ FunctionName: ctx.names.schedulerFunction, ReservedConcurrentExecutions: SCHEDULER_CONCURRENCY }));
+      },
+    });
+  } else notes.push(`scheduler function ${ctx.names.schedulerFunction} running (reserved concurrency ${c ?? "unreserved"})`);
+  return { actions, notes };
+}
+
+/** Test seam and escape hatch: drop the reservation entirely. */
+export async function unreserve(ctx: OpsContext): Promise<void> {
+  await ctx.clients.lambda.send(new DeleteFunctionConcurrencyCommand({ FunctionName: ctx.names.schedulerFunction }));
+}
+
+// ---- endpoints outside Terraform, scheduler records ------------------------------------------
+
+export async function endpointCleanupActions(ctx: OpsContext): Promise<{ actions: Action[]; notes: string[] }> {
+  const sm = ctx.clients.sagemaker;
+  const actions: Action[] = [];
+  const notes: string[] = [];
+  for await (const page of paginateListEndpoints({ client: sm, pageSize: 100 }, {})) {
+    for (const e of page.Endpoints ?? []) {
+      const tags: Record<string, string> = {};
+      for await (const t of paginateListTags({ client: sm, pageSize: 100 }, { ResourceArn: e.EndpointArn! })) {
+        for (const kv of t.Tags ?? []) tags[kv.Key!] = kv.Value ?? "";
+      }
+      const ours = tags.Environment === ctx.cfg.name || e.EndpointName!.startsWith(`${ctx.names.prefix}-`);
+      if (!ours) continue;
+      // The Terraform endpoint goes with the compute stack's destroy.
+      if (e.EndpointName === ctx.names.endpoint && tags.ManagedBy === "cdktf") {
+        notes.push(`endpoint ${e.EndpointName} is Terraform's (destroyed with ${ctx.cfg.name}-compute)`);
+        continue;
+      }
+      if (e.EndpointStatus === "Deleting") {
+        notes.push(`endpoint ${e.EndpointName} already Deleting`);
+        continue;
+      }
+      actions.push({
+        kind: "endpoint",
+        id: e.EndpointName!,
+        what: "delete (created outside Terraform)",
+        run: async () => {
+          await schedAws.deleteEndpoint(sm, e.EndpointName!);
+        },
+      });
+    }
+  }
+  const prefix = schedulerRecordPrefix(ctx.cfg);
+  for (const r of await schedAws.listRecords(ctx.clients.ssm, prefix)) {
+    actions.push({
+      kind: "record",
+      id: r.name,
+      what: "delete scheduler stop record (its resource goes with the teardown)",
+      run: () => schedAws.deleteRecord(ctx.clients.ssm, r.name),
+    });
+  }
+  return { actions, notes };
+}
+
+// ---- what Kubernetes controllers created in the VPC --------------------------------------------
+
+export function isClusterOwned(tags: Readonly<Record<string, string>>, cluster: string): boolean {
+  return tags["elbv2.k8s.aws/cluster"] === cluster || `kubernetes.io/cluster/${cluster}` in tags || tags["eks:eks-cluster-name"] === cluster;
+}
+
+async function elbTags(ctx: OpsContext, arns: string[]): Promise<Map<string, Record<string, string>>> {
+  const out = new Map<string, Record<string, string>>();
+  for (let i = 0; i < arns.length; i += 20) {
+    const res = await ctx.clients.elbv2.send(new DescribeTagsCommand({ ResourceArns: arns.slice(i, i + 20) }));
+    for (const d of res.TagDescriptions ?? []) out.set(d.ResourceArn!, Object.fromEntries((d.Tags ?? []).map((t) => [t.Key!, t.Value ?? ""])));
+  }
+  return out;
+}
+
+export async function kubernetesCleanupActions(ctx: OpsContext): Promise<{ actions: Action[]; notes: string[] }> {
+  const cluster = ctx.names.cluster;
+  const actions: Action[] = [];
+  const lbs: { arn: string; name: string }[] = [];
+  let marker: string | undefined;
+  do {
+    const page: DescribeLoadBalancersCommandOutput = await ctx.clients.elbv2.send(new DescribeLoadBalancersCommand({ Marker: marker }));
+    for (const lb of page.LoadBalancers ?? []) lbs.push({ arn: lb.LoadBalancerArn!, name: lb.LoadBalancerName! });
+    marker = page.NextMarker;
+  } while (marker);
+  const lbTags = await elbTags(ctx, lbs.map((l) => l.arn));
+  for (const lb of lbs.filter((l) => isClusterOwned(lbTags.get(l.arn) ?? {}, cluster))) {
+    actions.push({ kind: "load-balancer", id: lb.name, what: "delete (created by Kubernetes)", run: async () => void (await ctx.clients.elbv2.send(new DeleteLoadBalancerCommand({ LoadBalancerArn: lb.arn }))) });
+  }
+  const tgs: { arn: string; name: string }[] = [];
+  marker = undefined;
+  do {
+    const page: DescribeTargetGroupsCommandOutput = await ctx.clients.elbv2.send(new DescribeTargetGroupsCommand({ Marker: marker }));
+    for (const tg of page.TargetGroups ?? []) tgs.push({ arn: tg.TargetGroupArn!, name: tg.TargetGroupName! });
+    marker = page.NextMarker;
+  } while (marker);
+  const tgTags = await elbTags(ctx, tgs.map((t) => t.arn));
+  for (const tg of tgs.filter((t) => isClusterOwned(tgTags.get(t.arn) ?? {}, cluster))) {
+    actions.push({ kind: "target-group", id: tg.name, what: "delete (created by Kubernetes)", run: async () => void (await ctx.clients.elbv2.send(new DeleteTargetGroupCommand({ TargetGroupArn: tg.arn }))) });
+  }
+  const sgs = await ctx.clients.ec2.send(
+    new DescribeSecurityGroupsCommand({ Filters: [{ Name: "tag-key", Values: [`kubernetes.io/cluster/${cluster}`, "elbv2.k8s.aws/cluster"] }] }),
+  );
+  for (const sg of sgs.SecurityGroups ?? []) {
+    const tags = Object.fromEntries((sg.Tags ?? []).map((t) => [t.Key!, t.Value ?? ""]));
+    // Terraform's own groups carry ManagedBy=cdktf and go with the destroy.
+    if (!isClusterOwned(tags, cluster) || tags.ManagedBy === "cdktf") continue;
+    actions.push({
+      kind: "security-group",
+      id: sg.GroupId!,
+      what: "delete (created by Kubernetes)",
+      run: () => deleteSecurityGroup(ctx, sg.GroupId!),
+    });
+  }
+  return { actions, notes: [] };
+}
+
+/** A load balancer's network interfaces linger for a while after it is deleted: retry, bounded. */
+async function deleteSecurityGroup(ctx: OpsContext, id: string, attempts = 6): Promise<void> {
+  for (let i = 0; ; i++) {
+    try {
+      await ctx.clients.ec2.send(new DeleteSecurityGroupCommand({ GroupId: id }));
+      return;
+    } catch (err) {
+      if (errName(err) === "InvalidGroup.NotFound") return;
+      if (errName(err) !== "DependencyViolation" || i >= attempts - 1) throw err;
+      await new Promise((r) => setTimeout(r, Math.min(30000, 2000 * 2 ** i)));
+    }
+  }
+}
+
+// ---- ECR images beyond retention ------------------------------------------------------------------
+
+/** Digests the repository's lifecycle policy would expire (ECR applies it lazily, up to a day later). */
+export function imagesBeyondRetention(cfg: OpsContext["cfg"], images: readonly EcrImage[]): EcrImage[] {
+  const kept = new Set(applyEcrLifecycle(ecrLifecycleRules(cfg.ecr), images));
+  return images.filter((i) => !kept.has(i));
+}
+
+export async function ecrCleanupActions(ctx: OpsContext): Promise<{ actions: Action[]; notes: string[] }> {
+  const actions: Action[] = [];
+  const notes: string[] = [];
+  for (const kind of ["training", "inference"] as const) {
+    const repo = ctx.names.ecrRepository(kind);
+    const images: EcrImage[] = [];
+    try {
+      for await (const page of paginateDescribeImages({ client: ctx.clients.ecr, pageSize: 1000 }, { repositoryName: repo })) {
+        for (const d of page.imageDetails ?? []) images.push({ digest: d.imageDigest!, tags: d.imageTags ?? [], pushedAt: d.imagePushedAt?.getTime() ?? 0 });
+      }
+    } catch (err) {
+      if (errName(err) === "RepositoryNotFoundException") {
+        notes.push(`repository ${repo} does not exist`);
+        continue;
+      }
+      throw err;
+    }
+    const expire = imagesBeyondRetention(ctx.cfg, images);
+    if (!expire.length) notes.push(`repository ${repo}: ${images.length} images, all within retention`);
+    for (let i = 0; i < expire.length; i += 100) {
+      const batch = expire.slice(i, i + 100);
+      actions.push({
+        kind: "ecr-images",
+        id: `${repo} (${batch.length})`,
+        what: "delete images beyond retention",
+        run: async () => {
+          const out = await ctx.clients.ecr.send(new BatchDeleteImageCommand({ repositoryName: repo, imageIds: batch.map((b) => ({ imageDigest: b.digest })) }));
+          const failures = (out.failures ?? []).filter((f) => f.failureCode !== "ImageNotFound");
+          if (failures.length) throw new Error(failures.map((f) => `${f.imageId?.imageDigest}: ${f.failureReason}`).join("; "));
+        },
+      });
+    }
+  }
+  return { actions, notes };
+}
+

@@ -1,0 +1,320 @@
+/**
+ * Pure decisions of the ops CLI: flag parsing, confirmation, step order, backup manifests,
+ * spot-saving arithmetic, what a verify may leave behind, table formatting. No AWS here, so
+ * every rule is unit-tested (test/cli/ops/plan.test.ts).
+ */
+import { InvalidArgumentError } from "commander";
+import type { EnvironmentConfig } from "../../config/types";
+
+// ---- flags -----------------------------------------------------------------------------------
+
+/** commander argParser: a whole number within [min, max]. */
+export function intFlag(name: string, min = 1, max = Number.MAX_SAFE_INTEGER) {
+  return (value: string): number => {
+    if (!/^\d+$/.test(value.trim())) throw new InvalidArgumentError(`${name} must be a whole number, got '${value}'`);
+    const n = Number(value);
+    if (n < min || n > max) throw new InvalidArgumentError(`${name} must be between ${min} and ${max}, got ${n}`);
+    return n;
+  };
+}
+
+const UNIT_SEC: Record<string, number> = { s: 1, m: 60, h: 3600, d: 86400 };
+
+/** "90s", "30m", "24h", "7d" (or plain seconds) to seconds. */
+export function parseDuration(value: string): number {
+  const m = /^(\d+(?:\.\d+)?)([smhd]?)$/.exec(value.trim());
+  if (!m || Number(m[1]) <= 0) throw new InvalidArgumentError(`expected a duration like 90s, 30m, 24h or 7d, got '${value}'`);
+  return Math.round(Number(m[1]) * UNIT_SEC[m[2] || "s"]);
+}
+
+/** commander argParser for repeatable `key=value` flags. */
+export function keyValueFlag(value: string, previous: Record<string, string> = {}): Record<string, string> {
+  const i = value.indexOf("=");
+  if (i <= 0) throw new InvalidArgumentError(`expected key=value, got '${value}'`);
+  return { ...previous, [value.slice(0, i)]: value.slice(i + 1) };
+}
+
+export function instanceTypeFlag(value: string): string {
+  if (!/^ml\.[a-z0-9]+\.[a-z0-9]+$/.test(value)) throw new InvalidArgumentError(`instance type must look like ml.m5.xlarge, got '${value}'`);
+  return value;
+}
+
+// ---- confirmation ----------------------------------------------------------------------------
+
+export interface ConfirmInput {
+  readonly env: string;
+  /** --yes */
+  readonly yes: boolean;
+  /** --dry-run given explicitly (a real run needs --yes or a typed confirmation instead). */
+  readonly dryRun: boolean;
+  readonly isTty: boolean;
+  /** --i-understand-prod */
+  readonly prodAcknowledged: boolean;
+  /** --include-data */
+  readonly includeData?: boolean;
+}
+
+export type ConfirmDecision =
+  | { readonly mode: "dry-run"; readonly reason: string }
+  | { readonly mode: "prompt"; readonly expect: string }
+  | { readonly mode: "go" }
+  | { readonly mode: "refuse"; readonly reason: string };
+
+/**
+ * Dry run is the default. Acting needs --yes, or the environment's name typed at a prompt
+ * (never without a terminal); prod also needs --i-understand-prod, even with --yes.
+ */
+export function confirmDecision(i: ConfirmInput): ConfirmDecision {
+  if (i.env === "prod" && !i.prodAcknowledged && !i.dryRun && (i.yes || i.isTty)) {
+    return { mode: "refuse", reason: "prod: add --i-understand-prod to act on production (a dry run needs no flag)" };
+  }
+  if (i.dryRun) return { mode: "dry-run", reason: "--dry-run" };
+  if (i.yes) return { mode: "go" };
+  if (i.isTty) return { mode: "prompt", expect: i.env };
+  return { mode: "dry-run", reason: "refusing to act without --yes: no terminal to type the confirmation at" };
+}
+
+// ---- steps -------------------------------------------------------------------------------------
+
+export type StackKind = "data" | "compute" | "ops";
+export type StepStatus = "done" | "skipped" | "failed";
+
+export interface StepReport {
+  readonly step: string;
+  readonly status: StepStatus;
+  readonly detail: string;
+  readonly durationMs: number;
+}
+
+/** Consumers first: a consumer whose producer is gone can no longer be destroyed cleanly. */
+export function destroyOrder(includeData: boolean): StackKind[] {
+  return includeData ? ["ops", "compute", "data"] : ["ops", "compute"];
+}
+
+export function deployOrder(includeData: boolean): StackKind[] {
+  return includeData ? ["data", "compute", "ops"] : ["compute", "ops"];
+}
+
+export type TeardownStep = "guard" | "backup" | "pause" | "cleanup" | `destroy ${string}` | "verify";
+
+export function teardownSteps(env: string, includeData: boolean): TeardownStep[] {
+  return ["guard", "backup", "pause", "cleanup", ...destroyOrder(includeData).map((k) => `destroy ${env}-${k}` as const), "verify"];
+}
+
+export type StackState = "deployed" | "empty" | "absent";
+
+/**
+ * Which stacks a teardown destroys, given what their Terraform state says: a stack with an
+ * empty state is already gone (skipped: reruns are safe); a stack without state was never
+ * deployed, which is an error before anything changes unless another stack of the set exists
+ * (then it is skipped as never deployed).
+ */
+export function stacksToDestroy(states: Readonly<Record<string, StackState>>, order: readonly string[]): { destroy: string[]; skip: Record<string, string>; error?: string } {
+  const skip: Record<string, string> = {};
+  const destroy: string[] = [];
+  if (order.every((s) => states[s] === "absent")) {
+    return { destroy, skip, error: `${order.join(", ")} ${order.length > 1 ? "were" : "was"} never deployed (no Terraform state): nothing to tear down` };
+  }
+  for (const s of order) {
+    if (states[s] === "deployed") destroy.push(s);
+    else skip[s] = states[s] === "empty" ? "already destroyed (state holds no resources)" : "never deployed (no state)";
+  }
+  return { destroy, skip };
+}
+
+// ---- backups -----------------------------------------------------------------------------------
+
+export interface ManifestEntry {
+  /** "data" or "models": which platform bucket it came from. */
+  readonly source: "data" | "models";
+  readonly bucket: string;
+  readonly key: string;
+  readonly size: number;
+  /** hex */
+  readonly sha256: string;
+  /** Key of the copy in the backup bucket. */
+  readonly backupKey: string;
+}
+
+export interface Manifest {
+  readonly version: 1;
+  readonly env: string;
+  readonly backupId: string;
+  readonly createdAt: string;
+  readonly accountId: string;
+  readonly backupBucket: string;
+  readonly prefixes: { readonly data: readonly string[]; readonly models: readonly string[] };
+  readonly entries: readonly ManifestEntry[];
+  readonly totalBytes: number;
+}
+
+/** Sortable and S3-safe: 2026-11-24T16-05-09-123Z. */
+export function backupId(at: Date): string {
+  return at.toISOString().replace(/[:.]/g, "-");
+}
+
+export const backupRoot = (env: string, id: string) => `${env}/${id}/`;
+export const manifestKey = (env: string, id: string) => `${backupRoot(env, id)}manifest.json`;
+export const backupObjectKey = (env: string, id: string, source: string, key: string) => `${backupRoot(env, id)}${source}/${key}`;
+
+/** What a backup covers: the whole models bucket (model artifacts) and the configured data prefixes. */
+export function backupScope(cfg: Pick<EnvironmentConfig, "backupPrefixes">): Manifest["prefixes"] {
+  return { data: [...cfg.backupPrefixes], models: [""] };
+}
+
+/** The newest backup id among `<env>/<id>/manifest.json` keys; undefined when none. */
+export function latestBackup(env: string, manifestKeys: readonly string[]): string | undefined {
+  const re = new RegExp(`^${env.replace(/[^a-z0-9]/gi, "\\$&")}/([^/]+)/manifest\\.json$`);
+  const ids = manifestKeys.map((k) => re.exec(k)?.[1]).filter((x): x is string => !!x);
+  return ids.sort().pop();
+}
+
+export function parseManifest(text: string, where: string): Manifest {
+  let m: Manifest;
+  try {
+    m = JSON.parse(text) as Manifest;
+  } catch {
+    throw new Error(`${where} is not JSON`);
+  }
+  if (m?.version !== 1 || !Array.isArray(m.entries) || m.entries.some((e) => typeof e.key !== "string" || typeof e.sha256 !== "string" || typeof e.size !== "number")) {
+    throw new Error(`${where} is not a version 1 backup manifest`);
+  }
+  return m;
+}
+
+export interface ObjectFacts {
+  readonly size: number;
+  readonly sha256?: string;
+}
+
+export type RestoreAction = { readonly entry: ManifestEntry; readonly do: "copy" | "skip"; readonly reason: string };
+
+/** Per entry: copy it back unless the bucket already holds the same bytes (reruns skip). */
+export function planRestore(manifest: Manifest, current: ReadonlyMap<string, ObjectFacts>): RestoreAction[] {
+  return manifest.entries.map((entry) => {
+    const cur = current.get(`${entry.bucket}/${entry.key}`);
+    if (!cur) return { entry, do: "copy", reason: "missing" };
+    if (cur.size === entry.size && cur.sha256 === entry.sha256) return { entry, do: "skip", reason: "already identical" };
+    return { entry, do: "copy", reason: cur.size !== entry.size ? `size ${cur.size} != ${entry.size}` : "checksum differs" };
+  });
+}
+
+export interface ManifestDiff {
+  readonly matching: number;
+  readonly missing: readonly string[];
+  readonly mismatched: readonly string[];
+}
+
+/** Compares what a bucket holds now against a manifest (restore's final check, the e2e test). */
+export function diffManifest(manifest: Manifest, current: ReadonlyMap<string, ObjectFacts>): ManifestDiff {
+  const missing: string[] = [];
+  const mismatched: string[] = [];
+  let matching = 0;
+  for (const e of manifest.entries) {
+    const cur = current.get(`${e.bucket}/${e.key}`);
+    if (!cur) missing.push(`s3://${e.bucket}/${e.key}`);
+    else if (cur.size !== e.size || cur.sha256 !== e.sha256) mismatched.push(`s3://${e.bucket}/${e.key}`);
+    else matching++;
+  }
+  return { matching, missing, mismatched };
+}
+
+// ---- training ------------------------------------------------------------------------------------
+
+/** SageMaker's ceiling for MaxRuntimeInSeconds / MaxWaitTimeInSeconds: 28 days. */
+export const MAX_TRAINING_SEC = 28 * 86400;
+
+export function validateSpotTimes(maxRuntimeSec: number, maxWaitSec: number): void {
+  if (!(maxRuntimeSec > 0) || maxRuntimeSec > MAX_TRAINING_SEC) throw new Error(`--max-runtime-sec must be between 1 and ${MAX_TRAINING_SEC}, got ${maxRuntimeSec}`);
+  if (!(maxWaitSec > maxRuntimeSec)) {
+    throw new Error(`--max-wait-sec (${maxWaitSec}) must be greater than --max-runtime-sec (${maxRuntimeSec}): managed spot waits for capacity on top of the run time`);
+  }
+  if (maxWaitSec > MAX_TRAINING_SEC) throw new Error(`--max-wait-sec must be at most ${MAX_TRAINING_SEC} (28 days), got ${maxWaitSec}`);
+}
+
+/** SageMaker job names: letters, digits and hyphens, starting alphanumeric. */
+export function jobName(prefix: string, at: Date, maxLen: number): string {
+  const stamp = at.toISOString().replace(/[-:T]/g, "").slice(2, 14); // yyMMddHHmmss
+  const head = prefix.slice(0, maxLen - stamp.length - 1).replace(/-+$/, "");
+  return `${head}-${stamp}`;
+}
+
+export function validateJobName(name: string, maxLen: number): string {
+  if (!/^[a-zA-Z0-9](-*[a-zA-Z0-9])*$/.test(name) || name.length > maxLen) {
+    throw new Error(`job name '${name}' must be 1-${maxLen} letters, digits and hyphens, starting and ending alphanumeric`);
+  }
+  return name;
+}
+
+export interface SpotSaving {
+  readonly trainingSec: number;
+  readonly billableSec: number;
+  /** % of the on-demand time not billed; undefined when SageMaker did not report times. */
+  readonly savingPct?: number;
+}
+
+/** Managed spot bills BillableTimeInSeconds of TrainingTimeInSeconds: saving = 1 - billable / training. */
+export function spotSaving(trainingSec: number | undefined, billableSec: number | undefined): SpotSaving {
+  const t = trainingSec ?? 0;
+  const b = billableSec ?? 0;
+  if (!t || billableSec === undefined) return { trainingSec: t, billableSec: b };
+  return { trainingSec: t, billableSec: b, savingPct: Math.round((1 - b / t) * 1000) / 10 };
+}
+
+/** Poll delays: 5 s doubling to a 60 s ceiling. */
+export function backoffDelayMs(attempt: number, baseMs = 5000, maxMs = 60000): number {
+  return Math.min(maxMs, baseMs * 2 ** Math.max(0, attempt));
+}
+
+export const TERMINAL_TRAINING = new Set(["Completed", "Failed", "Stopped"]);
+
+// ---- verify ---------------------------------------------------------------------------------------
+
+export interface Leftover {
+  readonly kind: string;
+  readonly id: string;
+  /** Stack tag, or "-" when the resource was created outside Terraform. */
+  readonly stack: string;
+  readonly source: "tagging" | "service";
+}
+
+export interface VerdictRow extends Leftover {
+  readonly expected: boolean;
+  readonly why: string;
+}
+
+/** Which leftovers are fine: resources of the stacks kept (data, bootstrap) and the backups. */
+export function classifyLeftovers(leftovers: readonly Leftover[], keptStacks: readonly string[], alwaysExpected: readonly string[] = []): VerdictRow[] {
+  return leftovers.map((l) => {
+    if (alwaysExpected.includes(l.id)) return { ...l, expected: true, why: "kept on purpose (backups)" };
+    if (keptStacks.includes(l.stack)) return { ...l, expected: true, why: `belongs to ${l.stack} (kept)` };
+    return { ...l, expected: false, why: l.stack === "-" ? "not managed by any kept stack" : `${l.stack} was destroyed` };
+  });
+}
+
+/** Tagging API answers ARNs; a short, readable kind from one. */
+export function arnKind(arn: string): string {
+  const [, , service, , , resource = ""] = arn.split(":");
+  const type = resource.includes("/") ? resource.split("/")[0] : service === "s3" ? "bucket" : resource.split(":")[0];
+  return `${service}:${type}`;
+}
+
+// ---- output ----------------------------------------------------------------------------------------
+
+export function formatTable(head: readonly string[], rows: readonly (readonly string[])[]): string {
+  const width = head.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? "").length)));
+  const line = (r: readonly string[]) => r.map((c, i) => (i === r.length - 1 ? c : (c ?? "").padEnd(width[i]))).join("  ").trimEnd();
+  return [line(head), ...rows.map(line)].join("\n");
+}
+
+export function formatBytes(n: number): string {
+  if (n < 1024) return `${n} B`;
+  const units = ["KiB", "MiB", "GiB", "TiB"];
+  let v = n;
+  let u = -1;
+  while (v >= 1024 && u < units.length - 1) {
+    v /= 1024;
+    u++;
+  }
+  return `${v.toFixed(1)} ${units[u]}`;
+}

@@ -1,0 +1,49 @@
+/** Step runner shared by teardown and restore: numbered progress, done / skipped / failed, timing. */
+import { errMsg, OpsContext, OpsError } from "./context";
+import { formatTable, StepReport, StepStatus } from "./plan";
+
+export interface StepOutcome {
+  readonly status: StepStatus;
+  readonly detail: string;
+}
+
+export class StepRunner {
+  readonly reports: StepReport[] = [];
+  private n = 0;
+
+  constructor(private readonly ctx: OpsContext, private readonly total: number) {}
+
+  /** Runs one step; an exception is that step's "failed" (an OpsError message is kept as is). */
+  async run(step: string, fn: () => Promise<StepOutcome>): Promise<StepReport> {
+    this.n++;
+    this.ctx.log(`[${this.n}/${this.total}] ${step} ...`);
+    const t0 = Date.now();
+    let outcome: StepOutcome;
+    try {
+      outcome = await fn();
+    } catch (err) {
+      outcome = { status: "failed", detail: err instanceof OpsError ? err.message : errMsg(err) };
+    }
+    const report: StepReport = { step, ...outcome, durationMs: Date.now() - t0 };
+    this.ctx.log(`      ${report.status}: ${report.detail} (${(report.durationMs / 1000).toFixed(1)} s)`);
+    this.reports.push(report);
+    return report;
+  }
+
+  skip(step: string, detail: string): void {
+    this.n++;
+    this.ctx.log(`[${this.n}/${this.total}] ${step}: skipped (${detail})`);
+    this.reports.push({ step, status: "skipped", detail, durationMs: 0 });
+  }
+
+  get failed(): boolean {
+    return this.reports.some((r) => r.status === "failed");
+  }
+
+  summary(title: string): string {
+    return `${title}\n${formatTable(
+      ["STEP", "STATUS", "SECONDS", "DETAIL"],
+      this.reports.map((r) => [r.step, r.status, (r.durationMs / 1000).toFixed(1), r.detail]),
+    )}`;
+  }
+}
