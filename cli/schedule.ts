@@ -13,9 +13,9 @@
 import { Command, CommanderError } from "commander";
 import { GetCallerIdentityCommand, STSClient } from "@aws-sdk/client-sts";
 import { loadEnvironment } from "../config";
+import { names } from "../config/naming";
 import { createClients, SchedulerClients } from "../lambda/scheduler/aws";
 import { runScheduler, SchedulerFailedError, SchedulerLogger } from "../lambda/scheduler/core";
-import { schedulerRecordPrefix } from "../lambda/scheduler/records";
 import { ACTIONS, Action, Summary } from "../lambda/scheduler/types";
 import { EMULATOR_CREDENTIALS } from "../sandbox/emulator";
 
@@ -72,7 +72,7 @@ export async function scheduleCommand(opts: ScheduleCommandOptions): Promise<Sum
     {
       scheduleName: opts.scheduleName ?? cfg.schedule.name,
       region,
-      recordPrefix: schedulerRecordPrefix(cfg),
+      recordPrefix: names(cfg).schedulerRecordPrefix, // the deployed function's RECORD_PREFIX too
       idleWindowHours: cfg.schedule.idleWindowHours,
       idleInvocationsThreshold: cfg.schedule.idleInvocationsThreshold,
     },

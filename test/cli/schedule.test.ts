@@ -2,10 +2,17 @@
 import { Emulator, startEmulator } from "../../sandbox/emulator";
 import { formatSummary, main, scheduleCommand } from "../../cli/schedule";
 import { SchedulerFailedError } from "../../lambda/scheduler/core";
-import { nodegroupRecordName } from "../../lambda/scheduler/records";
+import { nodegroupRecordName, schedulerRecordPrefix } from "../../lambda/scheduler/records";
+import { ENVIRONMENT_NAMES, loadEnvironment } from "../../config";
+import { names } from "../../config/naming";
 import * as fx from "../lambda/emulator/fixtures";
 
 jest.setTimeout(60_000);
+
+test.each(ENVIRONMENT_NAMES)("the CLI, the ops stack (names) and the scheduler agree on the %s record prefix", (env) => {
+  const cfg = loadEnvironment(env);
+  expect(names(cfg).schedulerRecordPrefix).toBe(schedulerRecordPrefix(cfg));
+});
 
 describe("input errors", () => {
   test.each([
