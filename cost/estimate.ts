@@ -168,7 +168,7 @@ function scheduledHours(tags: Record<string, string>, schedules: readonly Schedu
     hoursCache.set(key, r);
   }
   const desc = enabled.map((s) => `${s.action} ${s.expression} ${s.timezone}`).join("; ");
-  let note = `Schedule=${tag}: ${desc} -> ${r.monthlyHours.toFixed(1)} h/month (${pct(r.fraction)} of ${year}, minute by minute incl. DST)`;
+  let note = `Schedule=${tag}: ${desc} -> ${r.monthlyHours.toFixed(1)} h/month (${pct(r.fraction)} of ${year}: every firing over the year in the schedule timezone, DST included)`;
   if (!events.some((e) => e.action === "start")) note += "; no enabled start schedule: stays stopped after the first stop";
   return { monthlyHours: r.monthlyHours, note };
 }

@@ -1,20 +1,59 @@
 import * as fs from "fs";
+import * as os from "os";
 import * as path from "path";
+import { buildApp } from "../../app";
+import { Estimate } from "../../cost/estimate";
 import { compare, toJson, toMarkdown, toTable } from "../../cost/format";
 import { estimateEnvironment } from "../../cost/run";
 import { editedCopy, FIXTURE_OUT } from "./helpers";
 
 const AS_OF = new Date("2026-06-01T00:00:00Z");
 const GOLDEN = path.join(__dirname, "golden", "dev-estimate.json");
+const GOLDEN_TABLE = path.join(__dirname, "golden", "dev-estimate.txt");
+const BUNDLE = path.join(__dirname, "..", "fixtures", "bundle");
 
-describe("cost estimate of dev", () => {
-  const e = estimateEnvironment({ env: "dev", outdir: FIXTURE_OUT, asOf: AS_OF });
-  const json = toJson(e) as any;
+/**
+ * The golden figures come from the real dev synthesis (app.ts, every stack), so a stack change
+ * that moves the bill shows up here; after reviewing the change, UPDATE_GOLDEN=1 rewrites it.
+ */
+describe("cost estimate of the real dev synthesis (golden)", () => {
+  let e: Estimate;
+  let outdir: string;
+  beforeAll(() => {
+    outdir = fs.mkdtempSync(path.join(os.tmpdir(), "cost-golden-"));
+    buildApp({ outdir, environments: ["dev"], schedulerBundle: BUNDLE }).synth();
+    e = estimateEnvironment({ env: "dev", outdir, asOf: AS_OF });
+  }, 120_000);
+  afterAll(() => fs.rmSync(outdir, { recursive: true, force: true }));
 
   test("matches the golden estimate (UPDATE_GOLDEN=1 rewrites it after a reviewed change)", () => {
-    if (process.env.UPDATE_GOLDEN === "1") fs.writeFileSync(GOLDEN, JSON.stringify(json, null, 2) + "\n");
+    const json = toJson(e) as any;
+    if (process.env.UPDATE_GOLDEN === "1") {
+      fs.writeFileSync(GOLDEN, JSON.stringify(json, null, 2) + "\n");
+      fs.writeFileSync(GOLDEN_TABLE, toTable(e, undefined, true));
+    }
     expect(json).toEqual(JSON.parse(fs.readFileSync(GOLDEN, "utf8")));
+    expect(toTable(e, undefined, true)).toBe(fs.readFileSync(GOLDEN_TABLE, "utf8"));
   });
+
+  test("prices every stack of the environment and every component kind", () => {
+    expect(e.stacks).toEqual(["dev-data", "dev-compute", "dev-ops"]);
+    const cats = new Set(e.components.map((c) => c.category));
+    for (const c of ["eks-control-plane", "eks-node-group", "s3", "logs", "load-balancer", "ecr", "sagemaker-training", "sagemaker-endpoint", "nat", "platform"]) expect(cats).toContain(c);
+    expect(e.optimizedMonthlyUsd).toBeLessThan(e.baselineMonthlyUsd);
+  });
+
+  test("the real node group runs 261 h a month on spot from the real schedules", () => {
+    const ng = e.components.find((c) => c.category === "eks-node-group")!;
+    expect(ng.assumptions.join("\n")).toMatch(/SPOT/);
+    expect(ng.assumptions.join("\n")).toMatch(/-> 261\.0 h\/month/);
+    expect(ng.savingsPercent).toBeGreaterThan(80);
+  });
+});
+
+describe("cost estimate of the dev fixture", () => {
+  const e = estimateEnvironment({ env: "dev", outdir: FIXTURE_OUT, asOf: AS_OF });
+  const json = toJson(e) as any;
 
   test("has one component per priced part, with the JSON fields machines read", () => {
     expect(json).toEqual(expect.objectContaining({ baselineMonthlyUsd: expect.any(Number), optimizedMonthlyUsd: expect.any(Number), savingsPercent: expect.any(Number) }));
