@@ -47,9 +47,9 @@ def _new_update(update_type, params):
 
 
 def _record(target, update):
-    if not hasattr(target, "scheduler_updates"):
-        target.scheduler_updates = []
-    target.scheduler_updates.append(update)
+    if not hasattr(target, "emulator_updates"):
+        target.emulator_updates = []
+    target.emulator_updates.append(update)
     return update
 
 
@@ -73,7 +73,7 @@ def apply():
         if not kwargs.get("remote_access"):
             self.remote_access = None
             self.resources = {k: v for k, v in self.resources.items() if k != "remoteAccessSecurityGroup"}
-        self.scheduler_updates = []
+        self.emulator_updates = []
 
     models.Nodegroup.__init__ = nodegroup_init
 
@@ -221,7 +221,7 @@ def apply():
     def updates_of(self, name, nodegroup_name=None):
         cluster = self.describe_cluster(name)
         target = self.describe_nodegroup(name, nodegroup_name) if nodegroup_name else cluster
-        return getattr(target, "scheduler_updates", [])
+        return getattr(target, "emulator_updates", [])
 
     def describe_update(self, name, update_id, nodegroup_name=None):
         for update in updates_of(self, name, nodegroup_name):
