@@ -5,7 +5,7 @@ import { buildApp } from "../../app";
 import { Estimate } from "../../cost/estimate";
 import { compare, toJson, toMarkdown, toTable } from "../../cost/format";
 import { estimateEnvironment } from "../../cost/run";
-import { editedCopy, FIXTURE_OUT } from "./helpers";
+import { editedCopy, FIXTURE_OUT, removeCopies } from "./helpers";
 
 const AS_OF = new Date("2026-06-01T00:00:00Z");
 const GOLDEN = path.join(__dirname, "golden", "dev-estimate.json");
@@ -109,6 +109,7 @@ describe("cost estimate of the dev fixture", () => {
 });
 
 describe("comparison with another synthesis", () => {
+  afterAll(removeCopies);
   const base = estimateEnvironment({ env: "dev", outdir: FIXTURE_OUT, asOf: AS_OF });
   const delta = (out: string) => compare(estimateEnvironment({ env: "dev", outdir: out, asOf: AS_OF }), base, "base");
 

@@ -4,9 +4,17 @@ import * as path from "path";
 
 export const FIXTURE_OUT = path.join(__dirname, "fixtures", "synth");
 
+const made: string[] = [];
+
+/** Removes every copy editedCopy made (call in afterAll). */
+export function removeCopies(): void {
+  for (const d of made.splice(0)) fs.rmSync(d, { recursive: true, force: true });
+}
+
 /** A writable copy of the fixture synthesis, edited by `edit(stackName, json)`. */
 export function editedCopy(edit: (stack: string, json: any) => void, from = FIXTURE_OUT): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "cost-synth-"));
+  made.push(dir);
   for (const stack of fs.readdirSync(path.join(from, "stacks"))) {
     const src = path.join(from, "stacks", stack, "cdk.tf.json");
     if (!fs.existsSync(src)) continue;
