@@ -1,3 +1,4 @@
+import { mergeRules, ruleApplies } from "../../cost/estimate";
 import { classAtAge, itTier, simulateStream, averageMonthly } from "../../cost/lifecycle";
 import { loadPriceTable } from "../../cost/prices";
 
@@ -78,5 +79,30 @@ describe("S3 lifecycle month by month", () => {
     const b = averageMonthly(simulateStream({ ...base, policy: { transitions: [] } }, prices));
     const o = averageMonthly(simulateStream({ ...base, policy: { transitions: [{ days: 30, storageClass: "INTELLIGENT_TIERING" }] } }, prices));
     expect(o).toBeLessThan(b * 0.6);
+  });
+});
+
+describe("which lifecycle rules apply to a usage prefix", () => {
+  const tmpRule = { id: "tmp-expire", status: "Enabled", filter: [{ and: [{ prefix: "tmp/", tags: { temporary: "true" } }] }], expiration: [{ days: 7 }] };
+  const rawRule = { id: "raw", status: "Enabled", filter: { prefix: "raw/" }, transition: [{ days: 30, storage_class: "INTELLIGENT_TIERING" }] };
+  const all = { id: "housekeeping", status: "Enabled", filter: [{ prefix: "" }], noncurrent_version_expiration: [{ noncurrent_days: 30 }] };
+
+  test("prefix filters match by key prefix; an empty prefix matches everything", () => {
+    expect(ruleApplies(rawRule, "raw/", {})).toBe(true);
+    expect(ruleApplies(rawRule, "raw/2026/", {})).toBe(true);
+    expect(ruleApplies(rawRule, "silver/", {})).toBe(false);
+    expect(ruleApplies(all, "anything/", {})).toBe(true);
+  });
+
+  test("an `and` filter with tags applies only to objects carrying those tags", () => {
+    expect(ruleApplies(tmpRule, "tmp/", { temporary: "true" })).toBe(true);
+    expect(ruleApplies(tmpRule, "tmp/", {})).toBe(false);
+    expect(ruleApplies(tmpRule, "tmp/", { temporary: "false" })).toBe(false);
+  });
+
+  test("merged rules: transitions sorted, the earliest expiry wins, unknown classes fail", () => {
+    const p = mergeRules([rawRule, { ...tmpRule }, { id: "x", expiration: { days: 3 }, transition: [{ days: 90, storage_class: "GLACIER_IR" }] }]);
+    expect(p).toEqual({ transitions: [{ days: 30, storageClass: "INTELLIGENT_TIERING" }, { days: 90, storageClass: "GLACIER_IR" }], expirationDays: 3 });
+    expect(() => mergeRules([{ id: "bad", transition: [{ days: 1, storage_class: "TAPE" }] }])).toThrow(/unknown storage_class TAPE/);
   });
 });
