@@ -7,7 +7,8 @@ import { ENVIRONMENT_NAMES, loadEnvironment } from "../../config";
 import { names } from "../../config/naming";
 import * as fx from "../lambda/emulator/fixtures";
 
-jest.setTimeout(60_000);
+// generous: 2 shared cores, several emulators may be starting at once
+jest.setTimeout(120_000);
 
 test.each(ENVIRONMENT_NAMES)("the CLI, the ops stack (names) and the scheduler agree on the %s record prefix", (env) => {
   const cfg = loadEnvironment(env);
@@ -44,7 +45,7 @@ describe("input errors", () => {
 describe("against the emulator (sandbox config)", () => {
   let emu: Emulator;
   beforeAll(async () => {
-    emu = await startEmulator();
+    emu = await startEmulator({ startTimeoutMs: 90_000 });
   });
   afterAll(async () => {
     await emu?.stop();

@@ -13,12 +13,13 @@ import {
 import { Emulator, startEmulator } from "../../../sandbox/emulator";
 import * as fx from "./fixtures";
 
-jest.setTimeout(60_000);
+// generous: 2 shared cores, several emulators may be starting at once
+jest.setTimeout(120_000);
 
 let emu: Emulator;
 let eks: ReturnType<typeof fx.emulatorClients>["eks"];
 beforeAll(async () => {
-  emu = await startEmulator();
+  emu = await startEmulator({ startTimeoutMs: 90_000 });
   eks = fx.emulatorClients(emu.endpoint).eks;
   await fx.createCluster(eks, "p");
   await fx.createNodegroup(eks, "p", "ng", { minSize: 1, desiredSize: 2, maxSize: 3 }, { Schedule: "s" });

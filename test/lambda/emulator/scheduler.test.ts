@@ -14,14 +14,15 @@ import { endpointRecordName, nodegroupRecordName } from "../../../lambda/schedul
 import type { Summary, TargetResult } from "../../../lambda/scheduler/types";
 import * as fx from "./fixtures";
 
-jest.setTimeout(60_000);
+// generous: 2 shared cores, several emulators may be starting at once
+jest.setTimeout(120_000);
 
 let emu: Emulator;
 let c: SchedulerClients;
 const savedEnv = { ...process.env };
 
 beforeAll(async () => {
-  emu = await startEmulator();
+  emu = await startEmulator({ startTimeoutMs: 90_000 });
   Object.assign(process.env, emulatorEnv(emu.endpoint, fx.REGION));
   c = fx.emulatorClients(emu.endpoint);
 });
