@@ -8,7 +8,7 @@
 import { parseCron } from "../config/cron";
 import { averageMonthly, DAYS_PER_MONTH, isStorageClass, ItTiering, LifecyclePolicy, simulateStream, StorageClass, StreamInput } from "./lifecycle";
 import { ec2OnDemandHourly, PriceTable, sagemakerHourly, spotDiscount } from "./prices";
-import { monthlyRunningHours, ScheduleEvent } from "./schedule";
+import { activeFirings, monthlyRunningHours, ScheduleEvent } from "./schedule";
 import { label, many, one, ResourceIndex, SynthEnvironment, SynthResource, tagsOf } from "./synth";
 import { matchKey, UsageProfile } from "./usage";
 
@@ -140,6 +140,13 @@ interface Hours {
 }
 
 const hoursCache = new Map<string, ReturnType<typeof monthlyRunningHours>>();
+
+/** Enabled cron stop/start events of the schedules that act on tag value `tag`. */
+function switchEvents(tag: string, schedules: readonly ScheduleDef[]): ScheduleEvent[] {
+  return schedules
+    .filter((s) => (s.action === "stop" || s.action === "start") && (s.scheduleTag === undefined || s.scheduleTag === tag) && s.enabled && s.expression.startsWith("cron("))
+    .map((s) => ({ action: s.action as "stop" | "start", cron: parseCron(s.expression), timezone: s.timezone }));
+}
 
 /** Running hours per month of a resource carrying `tags`, under the stack's schedules. */
 function scheduledHours(tags: Record<string, string>, schedules: readonly ScheduleDef[], year: number, hpm: number, warnings: string[]): Hours {
@@ -408,19 +415,39 @@ export function estimate(input: EstimateInput): Estimate {
   // SageMaker training ---------------------------------------------------------------------------
   const tr = usage.sagemaker.training;
   if (tr && anyStack) {
-    const rule = schedules.find((s) => /train/i.test(s.name) || s.action === "train");
     let jobs = tr.jobsPerMonth;
     const a: string[] = [];
-    if (rule && rule.expression.startsWith("cron(")) {
-      if (rule.enabled) {
-        jobs = countFirings(rule.expression, rule.timezone, year) / 12;
-        a.push(`${jobs.toFixed(1)} jobs/month from training schedule ${rule.name} ${rule.expression} ${rule.timezone}`);
-      } else {
+    const rule = idx.ofType("aws_cloudwatch_event_rule").find((r) => /train/i.test(label(r, "name")) && typeof r.attrs.schedule_expression === "string");
+    const sched = schedules.find((s) => /train/i.test(s.name) || s.action === "train");
+    if (rule && String(rule.attrs.schedule_expression).startsWith("cron(")) {
+      const name = label(rule, "name");
+      const enabled = rule.attrs.state ? rule.attrs.state === "ENABLED" : rule.attrs.is_enabled !== false;
+      if (!enabled) {
         jobs = 0;
-        a.push(`training schedule ${rule.name} is DISABLED: no scheduled jobs`);
+        a.push(`training rule ${name} is DISABLED: no scheduled jobs`);
+      } else {
+        // the scheduler disables a rule tagged Schedule=<name> out of hours
+        const tags = tagsOf(rule);
+        const switches = tags.Schedule && String(tags.AutoStop).toLowerCase() !== "false" ? switchEvents(tags.Schedule, schedules) : [];
+        const fire: ScheduleEvent = { action: "start", cron: parseCron(String(rule.attrs.schedule_expression)), timezone: "UTC" };
+        const key = `${rule.attrs.schedule_expression}|${year}|` + switches.map((e) => `${e.action}:${e.cron.expression}@${e.timezone}`).join(";");
+        let n = firingsCache.get(key);
+        if (n === undefined) {
+          n = activeFirings(fire, switches, Date.UTC(year, 0, 1), Date.UTC(year + 1, 0, 1));
+          firingsCache.set(key, n);
+        }
+        jobs = n / 12;
+        a.push(
+          `${jobs.toFixed(2)} jobs/month: one per firing of rule ${name} ${rule.attrs.schedule_expression} (UTC)` +
+            (switches.length ? ` while Schedule=${tags.Schedule} leaves it enabled` : "") +
+            ` over ${year} (profile's ${tr.jobsPerMonth}/month not used)`,
+        );
       }
+    } else if (sched && sched.expression.startsWith("cron(")) {
+      jobs = sched.enabled ? countFirings(sched.expression, sched.timezone, year) / 12 : 0;
+      a.push(sched.enabled ? `${jobs.toFixed(2)} jobs/month from training schedule ${sched.name} ${sched.expression} ${sched.timezone}` : `training schedule ${sched.name} is DISABLED: no scheduled jobs`);
     } else {
-      a.push(`${jobs} jobs/month (usage profile)`);
+      a.push(`${jobs} jobs/month (usage profile; no training schedule in the stacks)`);
     }
     const count = tr.instanceCount ?? 1;
     const rate = sagemakerHourly(prices, tr.instanceType, "training");

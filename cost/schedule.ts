@@ -190,6 +190,28 @@ export function runningTime(events: readonly ScheduleEvent[], fromMs: number, to
 }
 
 /**
+ * Firings of `fire` in [fromMs, toMs) that happen while `switches` (stop/start events) leave
+ * the thing running: a training rule the scheduler disables at night only fires by day.
+ */
+export function activeFirings(fire: ScheduleEvent, switches: readonly ScheduleEvent[], fromMs: number, toMs: number, warmupDays = 8): number {
+  const fires = eventFirings(fire, fromMs, toMs);
+  if (!switches.some((e) => e.action === "stop")) return fires.length;
+  const begin = Math.ceil((fromMs - warmupDays * DAY) / MINUTE) * MINUTE;
+  const changes: { t: number; on: boolean }[] = [];
+  for (const e of switches) for (const t of eventFirings(e, begin, toMs)) changes.push({ t, on: e.action === "start" });
+  changes.sort((a, b) => a.t - b.t || Number(a.on) - Number(b.on));
+  let on = true;
+  let i = 0;
+  let n = 0;
+  for (const t of fires) {
+    // a switch in the same minute acts first
+    while (i < changes.length && changes[i].t <= t) on = changes[i++].on;
+    if (on) n++;
+  }
+  return n;
+}
+
+/**
  * Average running hours per month over a whole calendar year (both DST changes, every
  * weekday-to-month alignment), scaled to the price table's hours per month (730 = 8760 / 12).
  */

@@ -1,5 +1,5 @@
 import { parseCron } from "../../config/cron";
-import { firings, monthlyRunningHours, runningTime, ScheduleEvent, utcOffsetMinutes, wallClock } from "../../cost/schedule";
+import { activeFirings, firings, monthlyRunningHours, runningTime, ScheduleEvent, utcOffsetMinutes, wallClock } from "../../cost/schedule";
 
 const ev = (action: "stop" | "start", cron: string, timezone = "Europe/London"): ScheduleEvent => ({ action, cron: parseCron(cron), timezone });
 const OFFICE = [ev("stop", "cron(0 19 ? * MON-FRI *)"), ev("start", "cron(0 7 ? * MON-FRI *)")];
@@ -62,5 +62,20 @@ describe("schedule hours", () => {
 
   test("fails on an unknown timezone", () => {
     expect(() => firings("cron(0 7 ? * MON-FRI *)", "Europe/Atlantis", 0, 60_000)).toThrow(RangeError);
+  });
+
+  test("a rule the scheduler pauses out of hours fires only while it is enabled", () => {
+    const y0 = Date.UTC(2026, 0, 1);
+    const y1 = Date.UTC(2027, 0, 1);
+    const noon = ev("start", "cron(0 12 ? * MON-FRI *)", "UTC");
+    const night = ev("start", "cron(0 2 ? * * *)", "UTC");
+    expect(activeFirings(noon, OFFICE, y0, y1)).toBe(261);
+    expect(activeFirings(night, OFFICE, y0, y1)).toBe(0);
+    expect(activeFirings(night, [], y0, y1)).toBe(365);
+    // 06:30 UTC is 07:30 in London summer (running) but 06:30 in winter (stopped)
+    const early = ev("start", "cron(30 6 ? * MON-FRI *)", "UTC");
+    const n = activeFirings(early, OFFICE, y0, y1);
+    expect(n).toBeGreaterThan(100);
+    expect(n).toBeLessThan(261);
   });
 });
