@@ -12,7 +12,7 @@
  *   target groups / security groups the Kubernetes controllers created for the cluster, ECR
  *   images beyond the repositories' retention rules.
  */
-import { paginateListEndpoints, paginateListTags } from "@aws-sdk/client-sagemaker";
+import { DeleteEndpointConfigCommand, paginateListEndpointConfigs, paginateListEndpoints, paginateListTags } from "@aws-sdk/client-sagemaker";
 import {
   DeleteLoadBalancerCommand,
   DeleteTargetGroupCommand,
@@ -170,6 +170,28 @@ export async function endpointCleanupActions(ctx: OpsContext): Promise<{ actions
         what: "delete (created outside Terraform)",
         run: async () => {
           await schedAws.deleteEndpoint(sm, e.EndpointName!);
+        },
+      });
+    }
+  }
+  // Endpoint configs the ops CLI made (to-serverless): free, but not meant to outlive the environment.
+  for await (const page of paginateListEndpointConfigs({ client: sm, pageSize: 100 }, {})) {
+    for (const c of page.EndpointConfigs ?? []) {
+      const tags: Record<string, string> = {};
+      for await (const t of paginateListTags({ client: sm, pageSize: 100 }, { ResourceArn: c.EndpointConfigArn! })) {
+        for (const kv of t.Tags ?? []) tags[kv.Key!] = kv.Value ?? "";
+      }
+      if (tags.Environment !== ctx.cfg.name || tags.ManagedBy !== "ops-cli") continue;
+      actions.push({
+        kind: "endpoint-config",
+        id: c.EndpointConfigName!,
+        what: "delete (created by the ops CLI)",
+        run: async () => {
+          try {
+            await sm.send(new DeleteEndpointConfigCommand({ EndpointConfigName: c.EndpointConfigName! }));
+          } catch (err) {
+            if (!/could not find/i.test(errMsg(err))) throw err;
+          }
         },
       });
     }

@@ -128,7 +128,11 @@ export async function toServerless(ctx: OpsContext, endpoint: string, o: ToServe
     return { configName: input.EndpointConfigName!, sent: false };
   }
   await sm.send(new CreateEndpointConfigCommand({ ...input, Tags: opsTags(ctx.cfg, { Endpoint: endpoint }) }));
-  await sm.send(new UpdateEndpointCommand({ EndpointName: endpoint, EndpointConfigName: input.EndpointConfigName }));
+  try {
+    await sm.send(new UpdateEndpointCommand({ EndpointName: endpoint, EndpointConfigName: input.EndpointConfigName }));
+  } catch (err) {
+    throw new OpsError(`UpdateEndpoint ${endpoint} -> ${input.EndpointConfigName} failed (the new config is kept; rerun to retry): ${errMsg(err)}`);
+  }
   const after = await sm.send(new DescribeEndpointCommand({ EndpointName: endpoint }));
   ctx.log(`UpdateEndpoint sent: ${endpoint} is ${after.EndpointStatus}; the old config ${ep.configName} is kept for a rollback`);
   return { configName: input.EndpointConfigName!, sent: true };

@@ -284,9 +284,13 @@ export interface VerdictRow extends Leftover {
 }
 
 /** Which leftovers are fine: resources of the stacks kept (data, bootstrap) and the backups. */
+/** Job history: a finished job costs nothing and cannot be deleted, only its artifacts can. */
+export const HISTORY_KINDS = ["sagemaker:training-job", "sagemaker:hyper-parameter-tuning-job"];
+
 export function classifyLeftovers(leftovers: readonly Leftover[], keptStacks: readonly string[], alwaysExpected: readonly string[] = []): VerdictRow[] {
   return leftovers.map((l) => {
     if (alwaysExpected.includes(l.id)) return { ...l, expected: true, why: "kept on purpose (backups)" };
+    if (HISTORY_KINDS.includes(l.kind)) return { ...l, expected: true, why: "job history (no running cost)" };
     if (keptStacks.includes(l.stack)) return { ...l, expected: true, why: `belongs to ${l.stack} (kept)` };
     return { ...l, expected: false, why: l.stack === "-" ? "not managed by any kept stack" : `${l.stack} was destroyed` };
   });

@@ -32,12 +32,36 @@ export function arnId(arn: string): string {
   return resource.includes("/") ? resource.slice(resource.indexOf("/") + 1) : resource;
 }
 
-async function fromTaggingApi(ctx: OpsContext): Promise<(Leftover & { arn: string })[]> {
+/** Resource types asked one at a time when the unfiltered query fails (the emulator cannot answer "sagemaker" as a whole). */
+const TAGGING_TYPES = [
+  "s3", "ec2", "eks", "elasticloadbalancing", "logs", "lambda", "events", "sns", "sqs", "ecr", "ssm", "kms", "iam", "budgets", "ce",
+  "sagemaker:endpoint", "sagemaker:endpoint-config", "sagemaker:model", "sagemaker:training-job", "sagemaker:hyper-parameter-tuning-job",
+];
+
+async function taggedPages(ctx: OpsContext, types?: string[]) {
   const out: (Leftover & { arn: string })[] = [];
-  for await (const page of paginateGetResources({ client: ctx.clients.tagging }, { TagFilters: [{ Key: "Environment", Values: [ctx.cfg.name] }], ResourcesPerPage: 100 })) {
+  const input = { TagFilters: [{ Key: "Environment", Values: [ctx.cfg.name] }], ResourcesPerPage: 100, ...(types ? { ResourceTypeFilters: types } : {}) };
+  for await (const page of paginateGetResources({ client: ctx.clients.tagging }, input)) {
     for (const r of page.ResourceTagMappingList ?? []) {
       const tags = tagMap(r.Tags);
       out.push({ kind: arnKind(r.ResourceARN!), id: r.ResourceARN!, arn: r.ResourceARN!, stack: tags.Stack ?? "-", source: "tagging" });
+    }
+  }
+  return out;
+}
+
+async function fromTaggingApi(ctx: OpsContext): Promise<(Leftover & { arn: string })[]> {
+  try {
+    return await taggedPages(ctx);
+  } catch (err) {
+    ctx.log(`      tagging API failed unfiltered (${errName(err) || errMsg(err)}): asking per resource type`);
+  }
+  const out: (Leftover & { arn: string })[] = [];
+  for (const t of TAGGING_TYPES) {
+    try {
+      out.push(...(await taggedPages(ctx, [t])));
+    } catch (err) {
+      ctx.log(`      tagging API failed for ${t} (${errName(err) || errMsg(err)}): relying on the per-service listings`);
     }
   }
   return out;

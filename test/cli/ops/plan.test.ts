@@ -199,7 +199,7 @@ describe("serverless config", () => {
     expect(r.EndpointConfigName).toBe("ep-serverless-261124160509");
   });
   test("fails when already serverless or memory is not a step of 1024", () => {
-    expect(() => buildServerlessConfig("ep", { ProductionVariants: [{ VariantName: "v", ServerlessConfig: { MemorySizeInMB: 2048, MaxConcurrency: 1 } }] })).toThrow(/already serverless/);
+    expect(() => buildServerlessConfig("ep", { EndpointConfigName: "c", ProductionVariants: [{ VariantName: "v", ServerlessConfig: { MemorySizeInMB: 2048, MaxConcurrency: 1 } }] })).toThrow(/already serverless/);
     expect(() => buildServerlessConfig("ep", current, { memorySizeInMb: 1500 })).toThrow(/must be one of/);
   });
 });
