@@ -7,7 +7,7 @@ import { spawn } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
 import { GetObjectCommand } from "@aws-sdk/client-s3";
-import { terraformEnv } from "../../tools/terraform-cli";
+import { MIRROR_ENV, terraformEnv } from "../../tools/terraform-cli";
 import { errName, OpsContext, OpsError } from "./context";
 import type { StackKind, StackState } from "./plan";
 
@@ -29,34 +29,59 @@ export interface CdktfRunner {
   (verb: "deploy" | "destroy", stack: string, ctx: OpsContext): Promise<void>;
 }
 
-/** Spawns `npx cdktf <verb> <stack> --auto-approve` in the repo root, forwarding its output indented. */
-export const runCdktf: CdktfRunner = async (verb, stack, ctx) => {
-  const bundle = path.join(REPO_ROOT, "dist", "lambda", "scheduler", "index.js");
-  if (!process.env.SCHEDULER_BUNDLE && !fs.existsSync(bundle)) {
-    throw new OpsError(`the scheduler bundle ${path.relative(REPO_ROOT, bundle)} is missing (synth needs it): run npm run build:lambda`);
+/** Where the ops CLI synthesizes an environment: apart from the user's cdktf.out, so it never clobbers it. */
+export const opsOutdir = (env: string) => path.join(REPO_ROOT, "cdktf.out", `ops-${env}`);
+
+const synthesized = new Set<string>();
+
+/** Synthesizes the environment's stacks once per process (the app is the same buildApp main.ts uses). */
+async function synthOnce(ctx: OpsContext): Promise<string> {
+  const outdir = opsOutdir(ctx.cfg.name);
+  if (synthesized.has(outdir)) return outdir;
+  const bundleDir = process.env.SCHEDULER_BUNDLE ?? path.join(REPO_ROOT, "dist", "lambda", "scheduler");
+  if (!fs.existsSync(path.join(bundleDir, "index.js"))) {
+    throw new OpsError(`the scheduler bundle ${path.relative(REPO_ROOT, path.join(bundleDir, "index.js"))} is missing (synth needs it): run npm run build:lambda`);
   }
-  const env = terraformEnv(ctx.childEnv);
+  ctx.log(`      synthesizing ${ctx.cfg.name} into ${path.relative(REPO_ROOT, outdir)}`);
+  const { buildApp } = await import("../../app");
+  buildApp({ outdir, environments: [ctx.cfg.name], emulatorEndpoint: ctx.cfg.emulatorEndpoint, schedulerBundle: bundleDir }).synth();
+  synthesized.add(outdir);
+  return outdir;
+}
+
+/** The flags of every stack operation: the synthesized output, no prompt, and no registry lookups with a mirror. */
+export function cdktfArgs(verb: "deploy" | "destroy", stack: string, outdir: string, env: NodeJS.ProcessEnv): string[] {
+  return [
+    "cdktf", verb, stack, "--output", outdir, "--skip-synth", "--auto-approve", "--ignore-missing-stack-dependencies",
+    // cdktf's `terraform providers lock` always asks the registry, which a mirror exists to avoid.
+    ...(env[MIRROR_ENV] ? ["--skip-provider-lock"] : []),
+  ];
+}
+
+/** `npx cdktf <verb> <stack> --auto-approve` in the repo root, its output forwarded indented. */
+export const runCdktf: CdktfRunner = async (verb, stack, ctx) => {
+  const outdir = await synthOnce(ctx);
+  const env = { ...terraformEnv(ctx.childEnv), CI: "1", FORCE_COLOR: "0", CHECKPOINT_DISABLE: "1" };
   await new Promise<void>((resolve, reject) => {
-    const child = spawn("npx", ["cdktf", verb, stack, "--auto-approve", "--ignore-missing-stack-dependencies"], {
-      cwd: REPO_ROOT,
-      env: { ...env, CI: "1", FORCE_COLOR: "0" },
-      stdio: ["ignore", "pipe", "pipe"],
-    });
+    const child = spawn("npx", cdktfArgs(verb, stack, outdir, env), { cwd: REPO_ROOT, env, stdio: ["ignore", "pipe", "pipe"] });
     let tail = "";
+    let partial = "";
     const forward = (d: Buffer) => {
-      const text = d.toString().replace(/\x1b\[[0-9;]*[A-Za-z]/g, "");
-      tail = (tail + text).slice(-4000);
-      for (const line of text.split(/\r?\n/)) if (line.trim() && !/^[⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏]/.test(line.trim())) ctx.log(`      | ${line}`);
+      const text = partial + d.toString().replace(/\x1b\[[0-9;]*[A-Za-z]/g, "");
+      const lines = text.split(/\r?\n/);
+      partial = lines.pop() ?? "";
+      for (const line of lines) {
+        tail = (tail + line + "\n").slice(-6000);
+        if (line.trim() && !/^[⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏]/.test(line.trim())) ctx.log(`      | ${line.trimEnd()}`);
+      }
     };
     child.stdout.on("data", forward);
     child.stderr.on("data", forward);
-    child.on("error", (err) => reject(new OpsError(`could not run cdktf: ${err.message}`)));
+    child.on("error", (err) => reject(new OpsError(`could not run npx cdktf: ${err.message}`)));
     child.on("exit", (code) => {
-      if (code === 0) resolve();
-      else {
-        const lastError = tail.split("\n").reverse().find((l) => /error/i.test(l))?.trim();
-        reject(new OpsError(`cdktf ${verb} ${stack} exited with ${code}${lastError ? `: ${lastError.slice(0, 300)}` : ""}`));
-      }
+      if (code === 0) return resolve();
+      const firstError = tail.split("\n").find((l) => /Error:/.test(l))?.trim();
+      reject(new OpsError(`cdktf ${verb} ${stack} exited with ${code}${firstError ? `: ${firstError.slice(0, 300)}` : ""}`));
     });
   });
 };
