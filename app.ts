@@ -14,7 +14,7 @@ import { OpsStack } from "./stacks/ops";
 import { renderManifests } from "./k8s/cluster-autoscaler";
 
 export interface BuildAppOptions {
-  /** @default - "cdktf.out" */
+  /** @default - the cdktf CLI's --output (CDKTF_OUTDIR), else "cdktf.out" */
   readonly outdir?: string;
   /** @default - every environment */
   readonly environments?: readonly EnvironmentName[];
@@ -30,7 +30,8 @@ export function buildApp(options: BuildAppOptions): App {
   if (!fs.existsSync(path.join(options.schedulerBundle, "index.js"))) {
     throw new Error(`scheduler bundle ${path.join(options.schedulerBundle, "index.js")} is missing: run \`npm run build:lambda\` first`);
   }
-  const app = new App({ outdir: options.outdir ?? "cdktf.out", skipValidation: options.skipValidation ?? false });
+  // Without an outdir, App takes the one the cdktf CLI passes (CDKTF_OUTDIR, from `--output`).
+  const app = new App({ outdir: options.outdir, skipValidation: options.skipValidation ?? false });
   for (const env of options.environments ?? ENVIRONMENT_NAMES) {
     const config = loadEnvironment(env, { emulatorEndpoint: options.emulatorEndpoint });
     new BootstrapStack(app, { config });

@@ -97,7 +97,8 @@ export function parseCron(expression: string): CronSchedule {
   if (fields.length !== 6) {
     throw new CronError(`'${expression}' has ${fields.length} fields; AWS cron takes 6 (min hour day-of-month month day-of-week year)`);
   }
-  if (fields.some((f) => /[LW#]/.test(f))) {
+  // Month and day names (JUL, WED) contain L and W: strip them before looking for the operators.
+  if (fields.some((f) => /[LW#]/i.test(f.replace(/[A-Z]{3}/gi, "")))) {
     throw new CronError(`'${expression}': L, W and # are not supported by this project`);
   }
   const [dom, dow] = [fields[2], fields[4]];

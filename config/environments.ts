@@ -55,7 +55,7 @@ export const ENVIRONMENTS: Readonly<Record<EnvironmentName, EnvironmentConfig>> 
     budget: { monthlyLimitUsd: 500, anomalyThresholdUsd: 50 },
     logs: { retentionInDays: 7 },
     network: { vpcCidr: "10.10.0.0/16", natGateways: 1, eksPublicAccessCidrs: ["203.0.113.0/24"] },
-    eks: { version: "1.31", logTypes: ["audit", "authenticator"], nodeGroups: { api: DEV_NODE_GROUP } },
+    eks: { version: "1.35", logTypes: ["audit", "authenticator"], nodeGroups: { api: DEV_NODE_GROUP } },
     sagemaker: {
       ...SAGEMAKER_IMAGES,
       endpoint: { mode: "serverless", memorySizeInMb: 2048, maxConcurrency: 5 },
@@ -77,7 +77,7 @@ export const ENVIRONMENTS: Readonly<Record<EnvironmentName, EnvironmentConfig>> 
     logs: { retentionInDays: 14 },
     network: { vpcCidr: "10.20.0.0/16", natGateways: 1, eksPublicAccessCidrs: ["203.0.113.0/24"] },
     eks: {
-      version: "1.31",
+      version: "1.35",
       logTypes: ["audit", "authenticator"],
       nodeGroups: { api: { ...DEV_NODE_GROUP, instanceTypes: ["m5.large", "m5a.large", "m6i.large", "m6a.large"], maxSize: 6 } },
     },
@@ -103,7 +103,7 @@ export const ENVIRONMENTS: Readonly<Record<EnvironmentName, EnvironmentConfig>> 
     // One NAT per AZ in prod: an AZ outage must not cut the other AZ's egress.
     network: { vpcCidr: "10.30.0.0/16", natGateways: 2, eksPublicAccessCidrs: ["203.0.113.0/24"] },
     eks: {
-      version: "1.31",
+      version: "1.35",
       logTypes: ["api", "audit", "authenticator"],
       nodeGroups: {
         // On-demand floor keeps the API up through a spot reclaim storm.
@@ -158,7 +158,7 @@ export const ENVIRONMENTS: Readonly<Record<EnvironmentName, EnvironmentConfig>> 
     budget: { monthlyLimitUsd: 100, anomalyThresholdUsd: 10 },
     logs: { retentionInDays: 7 },
     network: { vpcCidr: "10.40.0.0/16", natGateways: 1, eksPublicAccessCidrs: ["203.0.113.0/24"] },
-    eks: { version: "1.31", logTypes: ["audit", "authenticator"], nodeGroups: { api: DEV_NODE_GROUP } },
+    eks: { version: "1.35", logTypes: ["audit", "authenticator"], nodeGroups: { api: DEV_NODE_GROUP } },
     sagemaker: {
       ...SAGEMAKER_IMAGES,
       // Real-time so that the scheduler has an endpoint to stop and start in the sandbox flow.

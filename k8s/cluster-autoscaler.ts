@@ -56,7 +56,7 @@ export interface ManifestProps {
   readonly region: string;
   /** IRSA role of the autoscaler (compute stack output cluster_autoscaler_role_arn). */
   readonly roleArn: string;
-  /** @default "v1.31.1" (match the cluster's minor version) */
+  /** @default "v1.35.0" (match the cluster's minor version) */
   readonly imageTag?: string;
 }
 
@@ -110,7 +110,7 @@ export function clusterAutoscalerManifests(p: ManifestProps): Manifest[] {
             containers: [
               {
                 name: "cluster-autoscaler",
-                image: `registry.k8s.io/autoscaling/cluster-autoscaler:${p.imageTag ?? "v1.31.1"}`,
+                image: `registry.k8s.io/autoscaling/cluster-autoscaler:${p.imageTag ?? "v1.35.0"}`,
                 command: [
                   "./cluster-autoscaler",
                   "--cloud-provider=aws",

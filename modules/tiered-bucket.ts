@@ -4,7 +4,7 @@
  *   new TieredBucket(this, "DataBucket", {
  *     bucketName: "retail-forecast-dev-data-111111111111",
  *     rules: [{ id: "raw", prefix: "raw/", transitions: [{ days: 30, storageClass: StorageClass.INTELLIGENT_TIERING }] }],
- *     intelligentTiering: { prefix: "data/", archiveAccessDays: 90, deepArchiveAccessDays: 180 },
+ *     intelligentTiering: { prefixes: ["raw/"], archiveAccessDays: 90, deepArchiveAccessDays: 180 },
  *   });
  *
  * Every bucket also gets: noncurrent versions expired, incomplete multipart uploads aborted,
@@ -51,8 +51,12 @@ export interface LifecycleRuleProps {
 }
 
 export interface IntelligentTieringProps {
-  /** @default - "data/" */
-  readonly prefix?: string;
+  /**
+   * Key prefixes whose Intelligent-Tiering objects may sink to the archive tiers; one
+   * configuration each (named `archive-<prefix>`). Only objects already in the
+   * INTELLIGENT_TIERING class are affected, so name the prefixes a lifecycle rule moves there.
+   */
+  readonly prefixes: readonly string[];
   /** Days without access before the Archive Access tier: 90 to 730. @default 90 */
   readonly archiveAccessDays?: number;
   /** Days without access before the Deep Archive Access tier: 180 to 730. @default 180 */
@@ -145,16 +149,20 @@ export class TieredBucket extends Construct {
       if (deep < 180 || deep > 730 || deep <= archive) {
         throw new Error(`intelligentTiering.deepArchiveAccessDays must be 180-730 and > archiveAccessDays (${archive}), got ${deep}`);
       }
-      new S3BucketIntelligentTieringConfiguration(this, "IntelligentTiering", {
-        bucket,
-        name: "archive-tiers",
-        status: "Enabled",
-        filter: { prefix: it.prefix ?? "data/" },
-        tiering: [
-          { accessTier: "ARCHIVE_ACCESS", days: archive },
-          { accessTier: "DEEP_ARCHIVE_ACCESS", days: deep },
-        ],
-      });
+      for (const prefix of it.prefixes) {
+        if (!/^[a-z0-9][a-z0-9_-]*\/$/.test(prefix)) throw new Error(`intelligentTiering.prefixes: '${prefix}' must be one path segment ending in '/'`);
+        const name = `archive-${prefix.slice(0, -1)}`;
+        new S3BucketIntelligentTieringConfiguration(this, `IntelligentTiering-${name}`, {
+          bucket,
+          name,
+          status: "Enabled",
+          filter: { prefix },
+          tiering: [
+            { accessTier: "ARCHIVE_ACCESS", days: archive },
+            { accessTier: "DEEP_ARCHIVE_ACCESS", days: deep },
+          ],
+        });
+      }
     }
   }
 }

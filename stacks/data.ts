@@ -51,7 +51,9 @@ export class DataStack extends PlatformStack {
       data: new TieredBucket(this, "DataBucket", {
         bucketName: n.dataBucket,
         rules: MISSION_LIFECYCLE_RULES,
-        intelligentTiering: { prefix: "data/", archiveAccessDays: 90, deepArchiveAccessDays: 180 },
+        // The prefixes the lifecycle moves into Intelligent-Tiering; a data/ filter (as first
+        // specified) would match nothing this platform writes.
+        intelligentTiering: { prefixes: ["raw/", "silver/"], archiveAccessDays: 90, deepArchiveAccessDays: 180 },
         forceDestroy: sandbox,
       }),
       models: new TieredBucket(this, "ModelsBucket", { bucketName: n.modelsBucket, rules: MISSION_LIFECYCLE_RULES, forceDestroy: sandbox }),

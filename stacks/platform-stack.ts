@@ -33,6 +33,8 @@ export function emulatorProviderSettings(endpoint: string) {
     skipMetadataApiCheck: "true",
     skipRegionValidation: true,
     s3UsePathStyle: true,
+    // A dead emulator should fail in seconds, not after the SDK's nine attempts.
+    maxRetries: 3,
   };
 }
 

@@ -51,7 +51,7 @@ describe("TieredBucket", () => {
         { id: "art", prefix: "artifacts/", transitions: [{ days: 90, storageClass: StorageClass.GLACIER_IR }, { days: 180, storageClass: StorageClass.DEEP_ARCHIVE }] },
         { id: "tmp", prefix: "tmp/", tags: { temporary: "true" }, expireAfterDays: 7 },
       ],
-      intelligentTiering: { prefix: "data/" },
+      intelligentTiering: { prefixes: ["raw/", "silver/"] },
     });
   });
 
@@ -78,7 +78,8 @@ describe("TieredBucket", () => {
 
   test("Intelligent-Tiering archive tiers", () => {
     expect(out).toHaveResourceWithProperties(S3BucketIntelligentTieringConfiguration, {
-      filter: { prefix: "data/" },
+      name: "archive-silver",
+      filter: { prefix: "silver/" },
       tiering: [
         { access_tier: "ARCHIVE_ACCESS", days: 90 },
         { access_tier: "DEEP_ARCHIVE_ACCESS", days: 180 },
@@ -96,7 +97,7 @@ describe("TieredBucket", () => {
   });
 
   test("fails when the deep archive tier is not after the archive tier", () => {
-    expect(() => synth((s) => new TieredBucket(s, "B", { bucketName: "b", intelligentTiering: { archiveAccessDays: 200, deepArchiveAccessDays: 180 } }))).toThrow(
+    expect(() => synth((s) => new TieredBucket(s, "B", { bucketName: "b", intelligentTiering: { prefixes: ["raw/"], archiveAccessDays: 200, deepArchiveAccessDays: 180 } }))).toThrow(
       /deepArchiveAccessDays must be 180-730 and > archiveAccessDays \(200\)/,
     );
   });

@@ -1,0 +1,318 @@
+/**
+ * `npm start`: the whole platform on this machine, no AWS account. Starts the local AWS emulator,
+ * deploys every sandbox stack with the real cdktf CLI and Terraform (state in the emulator's S3
+ * through the S3 backend, as in an account), proves a second plan is empty, verifies what the
+ * mission checks, runs the scheduler (stop, then start), prints the cost estimate, tears down
+ * compute and ops with the ops command, verifies nothing but the data stack remains, restores
+ * and verifies again. Ends with a summary and the time of each phase.
+ *
+ *   npm start                      # everything, emulator stopped at the end
+ *   npm start -- --keep            # leave the emulator (and the deployed sandbox) running
+ *   SANDBOX_ENDPOINT=http://127.0.0.1:5000 npm start   # use an emulator that is already up
+ */
+import { execFile, spawnSync } from "child_process";
+import * as fs from "fs";
+import * as path from "path";
+import { promisify } from "util";
+import { DescribeNodegroupCommand, EKSClient } from "@aws-sdk/client-eks";
+import { DescribeEndpointCommand, SageMakerClient } from "@aws-sdk/client-sagemaker";
+import { buildApp } from "../app";
+import { loadEnvironment } from "../config";
+import { names } from "../config/naming";
+import { EnvironmentConfig } from "../config/types";
+import { checkEmulatorInstalled, Emulator, EMULATOR_CREDENTIALS, emulatorEnv, startEmulator } from "./emulator";
+import { deploymentChecks, taggedResources } from "./verify";
+import { assertTerraform, MIRROR_ENV, terraformEnv } from "../tools/terraform-cli";
+import { runCdktf, REPO_ROOT } from "../tools/cdktf";
+import { scheduleCommand } from "../cli/schedule";
+import { opsContext } from "../cli/ops/context";
+import { teardown } from "../cli/ops/teardown";
+import { restore } from "../cli/ops/restore";
+
+const run = promisify(execFile);
+
+export interface SandboxOptions {
+  /** Use this emulator instead of starting one. @default - $SANDBOX_ENDPOINT, else start one */
+  readonly endpoint?: string;
+  /** Leave the emulator running at the end. @default false */
+  readonly keepEmulator?: boolean;
+  /** @default console.log */
+  readonly log?: (line: string) => void;
+  /** Where synthesized stacks and local bootstrap state go. @default .sandbox/out */
+  readonly outdir?: string;
+}
+
+export interface PhaseReport {
+  readonly phase: string;
+  readonly ok: boolean;
+  readonly seconds: number;
+  readonly details: string[];
+  readonly error?: string;
+}
+
+export interface SandboxReport {
+  readonly ok: boolean;
+  readonly phases: PhaseReport[];
+  readonly endpoint?: string;
+  readonly failedPhase?: string;
+}
+
+const STACKS = { bootstrap: "sandbox-bootstrap", data: "sandbox-data", compute: "sandbox-compute", ops: "sandbox-ops" } as const;
+
+/** Everything that must be on the machine, each with what to install when it is not. */
+export function preflight(): string[] {
+  const problems: string[] = [];
+  try {
+    assertTerraform();
+  } catch (e) {
+    problems.push((e as Error).message);
+  }
+  try {
+    checkEmulatorInstalled();
+  } catch (e) {
+    problems.push((e as Error).message);
+  }
+  if (!fs.existsSync(path.join(REPO_ROOT, "node_modules", ".bin", "cdktf"))) problems.push("cdktf-cli is not installed: run npm ci");
+  if (!process.env[MIRROR_ENV]) {
+    const probe = spawnSync("getent", ["hosts", "registry.terraform.io"], { encoding: "utf8" });
+    if (probe.status !== 0) {
+      problems.push(
+        `the Terraform registry is unreachable and ${MIRROR_ENV} is not set: point it at a provider mirror holding hashicorp/aws 5.100.0 ` +
+          `(a folder with registry.terraform.io/hashicorp/aws/5.100.0/<os_arch>/), e.g. ${MIRROR_ENV}=/path/to/mirror npm start`,
+      );
+    }
+  }
+  return problems;
+}
+
+export async function runSandbox(opts: SandboxOptions = {}): Promise<SandboxReport> {
+  const log = opts.log ?? ((l: string) => console.log(l));
+  const outdir = path.resolve(opts.outdir ?? path.join(REPO_ROOT, ".sandbox", "out"));
+  const phases: PhaseReport[] = [];
+  let emulator: Emulator | undefined;
+  let endpoint = opts.endpoint ?? process.env.SANDBOX_ENDPOINT;
+  let cfg: EnvironmentConfig | undefined;
+
+  const phase = async (name: string, body: (details: string[]) => Promise<void>): Promise<void> => {
+    const started = Date.now();
+    const details: string[] = [];
+    log(`\n== ${name}`);
+    try {
+      await body(details);
+      const seconds = (Date.now() - started) / 1000;
+      phases.push({ phase: name, ok: true, seconds, details });
+      log(`   ok (${seconds.toFixed(1)} s)`);
+    } catch (e) {
+      const seconds = (Date.now() - started) / 1000;
+      const error = (e as Error).message;
+      phases.push({ phase: name, ok: false, seconds, details, error });
+      log(`   FAILED in phase '${name}' after ${seconds.toFixed(1)} s: ${error}`);
+      if ((e as { tail?: string }).tail) log((e as { tail: string }).tail.split("\n").map((l) => `   | ${l}`).join("\n"));
+      throw e;
+    }
+  };
+  const say = (details: string[]) => (line: string) => {
+    details.push(line);
+    log(`   ${line}`);
+  };
+  const stackLine = (line: string) => {
+    if (/(complete after|Apply complete|Destroy complete|No changes|Error)/.test(line)) log(`   | ${line.trim()}`);
+  };
+
+  const childEnv = (): NodeJS.ProcessEnv => ({ ...process.env, ...emulatorEnv(endpoint!), SANDBOX_ENDPOINT: endpoint!, PLATFORM_ENVS: "sandbox" });
+  const cdktf = (verb: "deploy" | "destroy", stacks: string[]) => runCdktf(verb, stacks, { env: childEnv(), outdir, skipSynth: true, onLine: stackLine });
+
+  try {
+    await phase("preflight", async (d) => {
+      const problems = preflight();
+      if (problems.length) throw new Error(`missing tools:\n   - ${problems.join("\n   - ")}`);
+      const bundle = path.join(REPO_ROOT, "dist", "lambda", "scheduler");
+      if (!fs.existsSync(path.join(bundle, "index.js"))) {
+        say(d)("building the scheduler bundle (npm run build:lambda)");
+        await run(process.execPath, [path.join(REPO_ROOT, "node_modules", "tsx", "dist", "cli.mjs"), path.join(REPO_ROOT, "lambda", "build.ts")], { cwd: REPO_ROOT });
+      }
+      say(d)(`terraform ${assertTerraform()}, provider ${process.env[MIRROR_ENV] ? `mirror ${process.env[MIRROR_ENV]}` : "from the registry"}`);
+    });
+
+    await phase("emulator", async (d) => {
+      if (endpoint) {
+        say(d)(`using the emulator at ${endpoint}`);
+      } else {
+        emulator = await startEmulator();
+        endpoint = emulator.endpoint;
+        say(d)(`moto on ${endpoint} with patches: ${emulator.patches.join(", ")}`);
+        // A fresh emulator has no state bucket: the bootstrap stack's local state must go too.
+        fs.rmSync(outdir, { recursive: true, force: true });
+      }
+      cfg = loadEnvironment("sandbox", { emulatorEndpoint: endpoint });
+    });
+    const n = names(cfg!);
+
+    await phase("deploy", async (d) => {
+      fs.mkdirSync(outdir, { recursive: true });
+      const app = buildApp({ outdir, environments: ["sandbox"], emulatorEndpoint: endpoint, schedulerBundle: path.join(REPO_ROOT, "dist", "lambda", "scheduler") });
+      app.synth();
+      say(d)(`synthesized ${Object.values(STACKS).join(", ")} into ${path.relative(REPO_ROOT, outdir)}`);
+      await cdktf("deploy", [STACKS.bootstrap]);
+      say(d)(`bootstrap: state bucket ${n.stateBucket}, backup bucket ${n.backupBucket}`);
+      // data first: compute logs into its log groups, which EKS would otherwise create unbounded.
+      await cdktf("deploy", [STACKS.data]);
+      say(d)("data stack deployed");
+      await cdktf("deploy", [STACKS.compute, STACKS.ops]);
+      say(d)("compute and ops stacks deployed");
+    });
+
+    await phase("second plan is empty", async (d) => {
+      for (const stack of [STACKS.data, STACKS.compute, STACKS.ops]) {
+        say(d)(`${stack}: ${await planIsEmpty(path.join(outdir, "stacks", stack), childEnv())}`);
+      }
+    });
+
+    await phase("verify", async (d) => {
+      await runChecks(cfg!, endpoint!, say(d));
+    });
+
+    await phase("schedule", async (d) => {
+      await exerciseScheduler(cfg!, endpoint!, say(d));
+    });
+
+    await phase("cost estimate", async (d) => {
+      for (const line of await costEstimate(outdir)) say(d)(line);
+    });
+
+    await phase("teardown", async (d) => {
+      const ctx = opsContext("sandbox", { emulatorEndpoint: endpoint, log: (l) => log(`   ${l}`) });
+      const result = await teardown(ctx, { yes: true, isTty: false, cdktf: (verb, stack) => cdktf(verb, [stack]).then(() => undefined) });
+      if (!result.ok) throw new Error(`teardown reported failures: ${result.steps.filter((s) => s.status === "failed").map((s) => `${s.step}: ${s.detail}`).join("; ")}`);
+      const left = await taggedResources(cfg!, clientSettings(endpoint!));
+      const stray = [...left].filter(([, t]) => ![STACKS.data, STACKS.bootstrap].includes(t.Stack as any));
+      if (stray.length) throw new Error(`${stray.length} resources outside the data stack remain, e.g. ${stray.slice(0, 3).map(([a]) => a).join(", ")}`);
+      say(d)(`compute and ops destroyed; ${left.size} tagged resources remain, all in ${STACKS.data} or ${STACKS.bootstrap}; backup ${result.backupId ?? "(none)"}`);
+    });
+
+    await phase("restore", async (d) => {
+      const ctx = opsContext("sandbox", { emulatorEndpoint: endpoint, log: (l) => log(`   ${l}`) });
+      const result = await restore(ctx, { cdktf: (verb, stack) => cdktf(verb, [stack]).then(() => undefined) });
+      if (!result.ok) throw new Error(`restore reported failures: ${result.steps.filter((s) => s.status === "failed").map((s) => `${s.step}: ${s.detail}`).join("; ")}`);
+      say(d)("compute and ops deployed again; data restored from the backup manifest");
+      await runChecks(cfg!, endpoint!, say(d));
+    });
+  } catch {
+    // reported by phase()
+  } finally {
+    if (emulator && !opts.keepEmulator) await emulator.stop();
+    else if (emulator) log(`\nemulator left running at ${endpoint} (SANDBOX_ENDPOINT=${endpoint})`);
+  }
+
+  const failed = phases.find((p) => !p.ok);
+  log("\n== summary");
+  for (const p of phases) log(`   ${p.ok ? "ok  " : "FAIL"} ${p.phase.padEnd(22)} ${p.seconds.toFixed(1).padStart(6)} s`);
+  log(`   ${failed ? `FAILED at '${failed.phase}'` : "all phases passed"}; total ${phases.reduce((s, p) => s + p.seconds, 0).toFixed(1)} s`);
+  return { ok: !failed, phases, endpoint, failedPhase: failed?.phase };
+}
+
+function clientSettings(endpoint: string) {
+  return {
+    region: "us-east-1",
+    endpoint,
+    credentials: { accessKeyId: EMULATOR_CREDENTIALS.AWS_ACCESS_KEY_ID, secretAccessKey: EMULATOR_CREDENTIALS.AWS_SECRET_ACCESS_KEY },
+  };
+}
+
+async function runChecks(cfg: EnvironmentConfig, endpoint: string, say: (l: string) => void): Promise<void> {
+  const failures: string[] = [];
+  for (const check of deploymentChecks(cfg, clientSettings(endpoint))) {
+    try {
+      say(`ok   ${check.name}: ${await check.run()}`);
+    } catch (e) {
+      failures.push(`${check.name}: ${(e as Error).message}`);
+      say(`FAIL ${check.name}: ${(e as Error).message}`);
+    }
+  }
+  if (failures.length) throw new Error(`${failures.length} verification(s) failed`);
+}
+
+/** `terraform plan -detailed-exitcode`: 0 = no changes, 2 = changes (a perpetual diff), 1 = error. */
+async function planIsEmpty(dir: string, env: NodeJS.ProcessEnv): Promise<string> {
+  try {
+    await run("terraform", ["plan", "-detailed-exitcode", "-input=false", "-lock=false", "-no-color", "-refresh=true"], { cwd: dir, env: terraformEnv(env), maxBuffer: 1 << 26 });
+    return "no changes";
+  } catch (e: any) {
+    if (e.code === 2) {
+      const changes = String(e.stdout).split("\n").filter((l) => /^\s+[#~+-]/.test(l)).slice(0, 12).join("\n");
+      throw new Error(`a second plan right after deploy wants changes:\n${changes}`);
+    }
+    throw new Error(`terraform plan failed: ${String(e.stderr || e.stdout).slice(-1500)}`);
+  }
+}
+
+async function exerciseScheduler(cfg: EnvironmentConfig, endpoint: string, say: (l: string) => void): Promise<void> {
+  const n = names(cfg);
+  const c = clientSettings(endpoint);
+  const eks = new EKSClient(c);
+  const sm = new SageMakerClient(c);
+  const scaling = async (key: string) =>
+    (await eks.send(new DescribeNodegroupCommand({ clusterName: n.cluster, nodegroupName: n.nodeGroup(key) }))).nodegroup!.scalingConfig!;
+  const endpointStatus = async () =>
+    sm.send(new DescribeEndpointCommand({ EndpointName: n.endpoint })).then(
+      (e) => e.EndpointStatus ?? "?",
+      () => "absent",
+    );
+  const scheduled = Object.entries(cfg.eks.nodeGroups).filter(([, g]) => g.scheduled);
+  const before = Object.fromEntries(await Promise.all(scheduled.map(async ([k]) => [k, await scaling(k)] as const)));
+
+  const act = async (action: "stop" | "start") => {
+    // The emulator cannot run Lambda code without Docker: the same core the bundle runs, in-process.
+    const summary = await scheduleCommand({ action, env: "sandbox", emulatorEndpoint: endpoint });
+    say(`${action}: ${summary.results.map((r) => `${r.kind} ${r.id.split("/").pop()} ${r.outcome}`).join(", ")}`);
+    return summary;
+  };
+
+  await act("stop");
+  for (const [k] of scheduled) {
+    const s = await scaling(k);
+    if (s.minSize !== 0 || s.desiredSize !== 0) throw new Error(`after stop ${n.nodeGroup(k)} is ${JSON.stringify(s)}, expected min 0 / desired 0`);
+    say(`${n.nodeGroup(k)} at zero (max ${s.maxSize})`);
+  }
+  if (cfg.sagemaker.endpointScheduled) {
+    const st = await endpointStatus();
+    if (st !== "absent") throw new Error(`after stop endpoint ${n.endpoint} is ${st}, expected deleted`);
+    say(`${n.endpoint} deleted (config ${n.endpointConfig} kept)`);
+  }
+
+  await act("start");
+  for (const [k] of scheduled) {
+    const s = await scaling(k);
+    const b = before[k];
+    if (s.minSize !== b.minSize || s.desiredSize !== b.desiredSize || s.maxSize !== b.maxSize) {
+      throw new Error(`after start ${n.nodeGroup(k)} is ${JSON.stringify(s)}, expected exactly ${JSON.stringify(b)}`);
+    }
+    say(`${n.nodeGroup(k)} back to min ${s.minSize} / desired ${s.desiredSize} / max ${s.maxSize}`);
+  }
+  if (cfg.sagemaker.endpointScheduled) {
+    const st = await endpointStatus();
+    if (st === "absent") throw new Error(`after start endpoint ${n.endpoint} was not recreated`);
+    say(`${n.endpoint} recreated (${st})`);
+  }
+}
+
+async function costEstimate(outdir: string): Promise<string[]> {
+  const cli = path.join(REPO_ROOT, "cli", "cost.ts");
+  if (!fs.existsSync(cli)) return ["cost estimate not available in this checkout"];
+  const { stdout } = await run(process.execPath, [path.join(REPO_ROOT, "node_modules", "tsx", "dist", "cli.mjs"), cli, "estimate", "--env", "sandbox", "--out", outdir, "--format", "table"], {
+    cwd: REPO_ROOT,
+    maxBuffer: 1 << 22,
+  });
+  return stdout.trimEnd().split("\n");
+}
+
+if (require.main === module) {
+  const keep = process.argv.includes("--keep");
+  runSandbox({ keepEmulator: keep }).then(
+    (r) => process.exit(r.ok ? 0 : 1),
+    (e) => {
+      console.error(e);
+      process.exit(1);
+    },
+  );
+}
