@@ -107,7 +107,8 @@ export async function runSandbox(opts: SandboxOptions = {}): Promise<SandboxRepo
       const error = (e as Error).message;
       phases.push({ phase: name, ok: false, seconds, details, error });
       log(`   FAILED in phase '${name}' after ${seconds.toFixed(1)} s: ${error}`);
-      if ((e as { tail?: string }).tail) log((e as { tail: string }).tail.split("\n").map((l) => `   | ${l}`).join("\n"));
+      const tail = (e as { tail?: string }).tail;
+      if (tail) log(tail.split("\n").filter((l) => l.trim()).slice(-25).map((l) => `   | ${l}`).join("\n"));
       throw e;
     }
   };
