@@ -20,8 +20,8 @@ export async function stackState(ctx: OpsContext, kind: StackKind): Promise<Stac
     const state = JSON.parse(await out.Body!.transformToString()) as { resources?: { mode?: string }[] };
     return (state.resources ?? []).some((r) => r.mode !== "data") ? "deployed" : "empty";
   } catch (err) {
-    if (["NoSuchKey", "NoSuchBucket", "NotFound", "AccessDenied"].includes(errName(err))) return "absent";
-    throw err;
+    if (["NoSuchKey", "NoSuchBucket", "NotFound"].includes(errName(err))) return "absent";
+    throw new OpsError(`cannot read the state of ${ctx.cfg.name}-${kind} at s3://${ctx.names.stateBucket}/${ctx.names.stateKey(kind)}: ${errName(err) || (err as Error).message}`);
   }
 }
 

@@ -22,7 +22,7 @@ export interface TeardownOptions {
   readonly prompt?: (question: string) => Promise<string>;
   /** @default runCdktf */
   readonly cdktf?: CdktfRunner;
-  /** Teardown and verify only these stack kinds' absence; @default from includeData */
+  /** Clock for the backup id. @default - the system clock */
   readonly now?: () => Date;
 }
 
