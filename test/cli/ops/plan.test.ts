@@ -249,3 +249,14 @@ describe("clean-up and verify decisions", () => {
     expect(formatTable(["A", "BB"], [["xyz", "1"]])).toBe("A    BB\nxyz  1");
   });
 });
+
+describe("cdktf invocation", () => {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { cdktfArgs } = require("../../../cli/ops/stacks") as typeof import("../../../cli/ops/stacks");
+  test("destroy/deploy one stack from the ops synth, no prompt, no synth again", () => {
+    expect(cdktfArgs("destroy", "dev-ops", "/o", {})).toEqual(["cdktf", "destroy", "dev-ops", "--output", "/o", "--skip-synth", "--auto-approve", "--ignore-missing-stack-dependencies"]);
+  });
+  test("with a provider mirror, cdktf never runs `terraform providers lock` (it would ask the registry)", () => {
+    expect(cdktfArgs("deploy", "dev-compute", "/o", { TF_PROVIDER_MIRROR: "/opt/tf-plugins" })).toContain("--skip-provider-lock");
+  });
+});
