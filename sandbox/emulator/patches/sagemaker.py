@@ -6,6 +6,8 @@ Gaps (moto 5.2.1), each a perpetual diff (most of them forcing replacement) on t
   when neither was given, which the provider reads as an empty vpc_config block.
 - DescribeEndpointConfig and DescribeEndpoint return "DataCaptureConfig": {} when none was
   given, read as a data_capture_config block with enable_capture = false.
+- AddTags appends: re-tagging an existing key (a changed default tag) leaves both values, and
+  ListTags returns the key twice.
 - FakeEndpointConfig.arn is a one-element tuple, not a string, which breaks every ARN-keyed
   lookup of endpoint configs (ListTags / AddTags by ARN, Resource Groups Tagging API).
 
@@ -13,8 +15,10 @@ AWS: DescribeModel carries EnableNetworkIsolation as created, InferenceExecution
 when set, and no VpcConfig / Containers keys when they were not given; DescribeEndpointConfig
 and DescribeEndpoint carry DataCaptureConfig / AsyncInferenceConfig only when configured.
 
+AddTags overwrites the value of an existing key.
+
 Patch: records the two model fields from the CreateModel request, gives endpoint configs
-their string ARN, and drops the empty structures from the Describe answers.
+their string ARN, makes AddTags replace by key, and drops the empty structures from the Describe answers.
 """
 from typing import Any
 
@@ -65,6 +69,13 @@ def apply() -> None:
         resp = dict(self.sagemaker_backend.describe_endpoint(self._get_param("EndpointName")))
         return ActionResult(_drop_empty(resp, "DataCaptureConfig"))
 
+    def add_tags(self: sm.SageMakerModelBackend, arn: str, tags: list[dict[str, str]]) -> list[dict[str, str]]:
+        resource = self._get_resource_from_arn(arn)
+        new = {t["Key"]: t for t in tags}
+        resource.tags = [t for t in resource.tags if t["Key"] not in new] + list(new.values())
+        return resource.tags
+
+    sm.SageMakerModelBackend.add_tags = add_tags  # type: ignore[method-assign]
     SageMakerResponse.create_model = create_model  # type: ignore[method-assign]
     SageMakerResponse.describe_model = describe_model  # type: ignore[method-assign]
     SageMakerResponse.describe_endpoint_config = describe_endpoint_config  # type: ignore[method-assign]
