@@ -14,6 +14,8 @@ import * as path from "path";
 export interface Emulator {
   readonly endpoint: string;
   readonly port: number;
+  /** Process id of the server (to prove it is gone after stop). */
+  readonly pid: number;
   /** Patches applied on top of moto, by module name. */
   readonly patches: readonly string[];
   /** Stops the server; safe to call twice. */
@@ -94,6 +96,7 @@ export async function startEmulator(options: StartEmulatorOptions = {}): Promise
   return {
     endpoint,
     port: ready.port,
+    pid: child.pid!,
     patches: ready.patches,
     stop: () => killChild(child),
   };

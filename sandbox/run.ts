@@ -22,7 +22,7 @@ import { names } from "../config/naming";
 import { EnvironmentConfig } from "../config/types";
 import { checkEmulatorInstalled, Emulator, EMULATOR_CREDENTIALS, emulatorEnv, startEmulator } from "./emulator";
 import { deploymentChecks, taggedResources } from "./verify";
-import { assertTerraform, MIRROR_ENV, terraformEnv } from "../tools/terraform-cli";
+import { assertTerraform, ensureMirrorEnv, MIRROR_ENV, terraformEnv } from "../tools/terraform-cli";
 import { runCdktf, REPO_ROOT } from "../tools/cdktf";
 import { scheduleCommand } from "../cli/schedule";
 import { opsContext } from "../cli/ops/context";
@@ -54,6 +54,8 @@ export interface SandboxReport {
   readonly ok: boolean;
   readonly phases: PhaseReport[];
   readonly endpoint?: string;
+  /** The emulator this run started (undefined when it used one already running). */
+  readonly emulatorPid?: number;
   readonly failedPhase?: string;
 }
 
@@ -73,11 +75,11 @@ export function preflight(): string[] {
     problems.push((e as Error).message);
   }
   if (!fs.existsSync(path.join(REPO_ROOT, "node_modules", ".bin", "cdktf"))) problems.push("cdktf-cli is not installed: run npm ci");
-  if (!process.env[MIRROR_ENV]) {
+  if (!ensureMirrorEnv()) {
     const probe = spawnSync("getent", ["hosts", "registry.terraform.io"], { encoding: "utf8" });
     if (probe.status !== 0) {
       problems.push(
-        `the Terraform registry is unreachable and ${MIRROR_ENV} is not set: point it at a provider mirror holding hashicorp/aws 5.100.0 ` +
+        `the Terraform registry is unreachable, ${MIRROR_ENV} is not set and no mirror was found under /opt, /usr/share or ~/.terraform.d: point it at a provider mirror holding hashicorp/aws 5.100.0 ` +
           `(a folder with registry.terraform.io/hashicorp/aws/5.100.0/<os_arch>/), e.g. ${MIRROR_ENV}=/path/to/mirror npm start`,
       );
     }
@@ -142,14 +144,14 @@ export async function runSandbox(opts: SandboxOptions = {}): Promise<SandboxRepo
         emulator = await startEmulator();
         endpoint = emulator.endpoint;
         say(d)(`moto on ${endpoint} with patches: ${emulator.patches.join(", ")}`);
-        // A fresh emulator has no state bucket: the bootstrap stack's local state must go too.
-        fs.rmSync(outdir, { recursive: true, force: true });
       }
       cfg = loadEnvironment("sandbox", { emulatorEndpoint: endpoint });
     });
     const n = names(cfg!);
 
     await phase("deploy", async (d) => {
+      // A fresh emulator has no state bucket: the bootstrap stack's local state must go too.
+      if (emulator) fs.rmSync(outdir, { recursive: true, force: true });
       fs.mkdirSync(outdir, { recursive: true });
       const app = buildApp({ outdir, environments: ["sandbox"], emulatorEndpoint: endpoint, schedulerBundle: path.join(REPO_ROOT, "dist", "lambda", "scheduler") });
       app.synth();
@@ -209,7 +211,7 @@ export async function runSandbox(opts: SandboxOptions = {}): Promise<SandboxRepo
   log("\n== summary");
   for (const p of phases) log(`   ${p.ok ? "ok  " : "FAIL"} ${p.phase.padEnd(22)} ${p.seconds.toFixed(1).padStart(6)} s`);
   log(`   ${failed ? `FAILED at '${failed.phase}'` : "all phases passed"}; total ${phases.reduce((s, p) => s + p.seconds, 0).toFixed(1)} s`);
-  return { ok: !failed, phases, endpoint, failedPhase: failed?.phase };
+  return { ok: !failed, phases, endpoint, emulatorPid: emulator?.pid, failedPhase: failed?.phase };
 }
 
 function clientSettings(endpoint: string) {

@@ -8,9 +8,54 @@
  * configuration (the public registry) is used untouched.
  */
 import * as fs from "fs";
+import * as os from "os";
 import * as path from "path";
 
 export const MIRROR_ENV = "TF_PROVIDER_MIRROR";
+
+/** Where offline machines conventionally keep a provider mirror (searched, never assumed). */
+const MIRROR_SEARCH_ROOTS = ["/opt", "/usr/local/share", "/usr/share", path.join(os.homedir(), ".terraform.d"), path.join(os.homedir(), ".local", "share")];
+
+/**
+ * Finds a filesystem mirror holding hashicorp/aws below the conventional roots (a few levels
+ * deep), for machines that cannot reach the registry. Returns the mirror root or undefined.
+ */
+export function discoverMirror(roots: readonly string[] = MIRROR_SEARCH_ROOTS, maxDepth = 3): string | undefined {
+  const visit = (dir: string, depth: number): string | undefined => {
+    if (fs.existsSync(path.join(dir, "registry.terraform.io", "hashicorp", "aws"))) return dir;
+    if (depth >= maxDepth) return undefined;
+    let entries: fs.Dirent[];
+    try {
+      entries = fs.readdirSync(dir, { withFileTypes: true });
+    } catch {
+      return undefined;
+    }
+    for (const e of entries) {
+      if (!e.isDirectory() || e.name.startsWith(".") || e.name === "node_modules") continue;
+      const hit = visit(path.join(dir, e.name), depth + 1);
+      if (hit) return hit;
+    }
+    return undefined;
+  };
+  for (const root of roots) {
+    const hit = fs.existsSync(root) ? visit(root, 0) : undefined;
+    if (hit) return hit;
+  }
+  return undefined;
+}
+
+/**
+ * TF_PROVIDER_MIRROR as set, else (only when the registry cannot be resolved) a discovered
+ * mirror, exported into process.env so every child process agrees. Returns the mirror in use.
+ */
+export function ensureMirrorEnv(env: NodeJS.ProcessEnv = process.env): string | undefined {
+  if (env[MIRROR_ENV]) return env[MIRROR_ENV];
+  const { spawnSync } = require("child_process") as typeof import("child_process");
+  if (spawnSync("getent", ["hosts", "registry.terraform.io"]).status === 0) return undefined;
+  const found = discoverMirror();
+  if (found) env[MIRROR_ENV] = found;
+  return found;
+}
 
 /** Writes (once) the CLI config for the mirror and returns the env Terraform should run with. */
 export function terraformEnv(base: NodeJS.ProcessEnv = process.env, workDir = path.resolve(__dirname, "..")): NodeJS.ProcessEnv {

@@ -9,7 +9,7 @@ import * as os from "os";
 import * as path from "path";
 import { promisify } from "util";
 import { buildApp } from "../../app";
-import { assertTerraform, terraformEnv } from "../../tools/terraform-cli";
+import { assertTerraform, ensureMirrorEnv, terraformEnv } from "../../tools/terraform-cli";
 
 const run = promisify(execFile);
 const BUNDLE = path.join(__dirname, "..", "fixtures", "bundle");
@@ -20,6 +20,7 @@ jest.setTimeout(240_000);
 
 beforeAll(() => {
   assertTerraform();
+  ensureMirrorEnv();
   outdir = fs.mkdtempSync(path.join(os.tmpdir(), "rf-validate-"));
   buildApp({ outdir, schedulerBundle: BUNDLE, emulatorEndpoint: "http://127.0.0.1:4566" }).synth();
   stacks = fs.readdirSync(path.join(outdir, "stacks")).sort();

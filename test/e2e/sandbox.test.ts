@@ -1,0 +1,66 @@
+/**
+ * The project's end-to-end test: the same flow as `npm start`, non-interactively. Deploys every
+ * sandbox stack against the local emulator with the real cdktf CLI and Terraform, checks a
+ * second plan is empty, verifies, runs the scheduler, tears down and restores.
+ */
+import * as os from "os";
+import * as path from "path";
+import * as fs from "fs";
+import { runSandbox, SandboxReport } from "../../sandbox/run";
+
+jest.setTimeout(20 * 60_000);
+
+let report: SandboxReport;
+const lines: string[] = [];
+let outdir: string;
+
+beforeAll(async () => {
+  outdir = fs.mkdtempSync(path.join(os.tmpdir(), "rf-sandbox-"));
+  report = await runSandbox({
+    outdir,
+    log: (l) => {
+      lines.push(l);
+      if (process.env.SANDBOX_VERBOSE) process.stdout.write(`${l}\n`);
+    },
+  });
+  if (!report.ok) process.stderr.write(lines.slice(-120).join("\n") + "\n");
+});
+
+afterAll(() => {
+  if (outdir) fs.rmSync(outdir, { recursive: true, force: true });
+});
+
+const phase = (name: string) => report.phases.find((p) => p.phase === name);
+
+test.each(["preflight", "emulator", "deploy", "second plan is empty", "verify", "schedule", "cost estimate", "teardown", "restore"])(
+  "phase '%s' passes",
+  (name) => {
+    const p = phase(name);
+    expect(p).toBeDefined();
+    expect(p?.error ?? "").toBe("");
+    expect(p?.ok).toBe(true);
+  },
+);
+
+test("every verification passed, after deploy and again after restore", () => {
+  const checks = [...phase("verify")!.details, ...phase("restore")!.details].filter((d) => /^(ok|FAIL) /.test(d));
+  expect(checks.filter((d) => d.startsWith("FAIL"))).toEqual([]);
+  expect(checks.filter((d) => d.startsWith("ok")).length).toBe(18);
+});
+
+test("the scheduler took node groups to zero and back exactly, and recreated the endpoint", () => {
+  const d = phase("schedule")!.details.join("\n");
+  expect(d).toMatch(/retail-forecast-sandbox-api at zero/);
+  expect(d).toMatch(/retail-forecast-sandbox-api back to min 2 \/ desired 2 \/ max 5/);
+  expect(d).toMatch(/retail-forecast-sandbox-forecast deleted/);
+  expect(d).toMatch(/retail-forecast-sandbox-forecast recreated/);
+});
+
+test("teardown left only the persistent data and bootstrap stacks", () => {
+  expect(phase("teardown")!.details.join("\n")).toMatch(/all in sandbox-data or sandbox-bootstrap/);
+});
+
+test("no emulator process is left behind", () => {
+  expect(report.emulatorPid).toBeGreaterThan(0);
+  expect(() => process.kill(report.emulatorPid!, 0)).toThrow(/ESRCH/);
+});
