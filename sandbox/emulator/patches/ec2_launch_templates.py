@@ -1,6 +1,6 @@
-"""EC2 launch templates: the template's own tags stay out of the version data.
+"""EC2 launch templates: the template's own tags stay out of the version data and stay current.
 
-Gap (moto 5.2.1): CreateLaunchTemplate copies the request's top-level TagSpecifications
+Gap 1 (moto 5.2.1): CreateLaunchTemplate copies the request's top-level TagSpecifications
 (ResourceType launch-template: the provider's default_tags and tags for the template itself)
 into LaunchTemplateData.TagSpecifications. DescribeLaunchTemplateVersions then returns an
 extra tag_specifications { resource_type = "launch-template" } block, so aws_launch_template
@@ -10,11 +10,18 @@ AWS: the top-level TagSpecifications tag the launch template resource only (they
 as the template's Tags); LaunchTemplateData.TagSpecifications (instance, volume, ...) is the
 version's data and is returned as sent.
 
-Patch: CreateLaunchTemplate keeps moto's behaviour except that merge.
+Gap 2 (moto 5.2.1): a launch template's Tags are a snapshot taken at creation; CreateTags /
+DeleteTags on the lt-... id (how the provider changes tags and default_tags) update EC2's tag
+store but DescribeLaunchTemplates keeps answering the old tags, so the change never shows and
+every later plan repeats it. AWS answers the template's current tags.
+
+Patch: CreateLaunchTemplate keeps moto's behaviour except that merge, and a template's Tags
+are read from EC2's tag store each time.
 """
 from typing import Any
 
 from moto.core.responses import ActionResult
+from moto.ec2.models.launch_templates import LaunchTemplate
 from moto.ec2.responses.launch_templates import LaunchTemplates
 from moto.ec2.utils import parse_user_data
 
@@ -46,3 +53,11 @@ def apply() -> None:
         )
 
     LaunchTemplates.create_launch_template = create_launch_template  # type: ignore[method-assign]
+
+    def _get(self: LaunchTemplate) -> list[dict[str, str]]:
+        return self.get_tags() if getattr(self, "id", None) else []
+
+    def _set(self: LaunchTemplate, _value: Any) -> None:
+        pass  # moto's __init__ assigns its snapshot; the live tag store is the truth
+
+    LaunchTemplate.tags = property(_get, _set)  # type: ignore[assignment]
