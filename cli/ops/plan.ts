@@ -286,11 +286,16 @@ export interface VerdictRow extends Leftover {
 /** Which leftovers are fine: resources of the stacks kept (data, bootstrap) and the backups. */
 /** Job history: a finished job costs nothing and cannot be deleted, only its artifacts can. */
 export const HISTORY_KINDS = ["sagemaker:training-job", "sagemaker:hyper-parameter-tuning-job"];
+export const PENDING_DELETION_KINDS = ["kms:key"];
 
 export function classifyLeftovers(leftovers: readonly Leftover[], keptStacks: readonly string[], alwaysExpected: readonly string[] = []): VerdictRow[] {
   return leftovers.map((l) => {
     if (alwaysExpected.includes(l.id)) return { ...l, expected: true, why: "kept on purpose (backups)" };
     if (HISTORY_KINDS.includes(l.kind)) return { ...l, expected: true, why: "job history (no running cost)" };
+    // Terraform's destroy of a KMS key schedules its deletion: KMS keeps it PendingDeletion 7-30 days.
+    if (PENDING_DELETION_KINDS.includes(l.kind) && l.stack !== "-" && !keptStacks.includes(l.stack)) {
+      return { ...l, expected: true, why: `${l.stack} was destroyed: key pending deletion (KMS waits 7-30 days)` };
+    }
     if (keptStacks.includes(l.stack)) return { ...l, expected: true, why: `belongs to ${l.stack} (kept)` };
     return { ...l, expected: false, why: l.stack === "-" ? "not managed by any kept stack" : `${l.stack} was destroyed` };
   });

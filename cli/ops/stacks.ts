@@ -61,7 +61,10 @@ export function cdktfArgs(verb: "deploy" | "destroy", stack: string, outdir: str
 /** `npx cdktf <verb> <stack> --auto-approve` in the repo root, its output forwarded indented. */
 export const runCdktf: CdktfRunner = async (verb, stack, ctx) => {
   const outdir = await synthOnce(ctx);
-  const env = { ...terraformEnv(ctx.childEnv), CI: "1", FORCE_COLOR: "0", CHECKPOINT_DISABLE: "1" };
+  const env: NodeJS.ProcessEnv = { ...terraformEnv(ctx.childEnv), CI: "1", FORCE_COLOR: "0", CHECKPOINT_DISABLE: "1" };
+  // Each emulator listens on a new port, so the sandbox backend's endpoint changes between runs:
+  // re-initialise instead of failing "Backend configuration changed" (the state lives in the backend).
+  if (ctx.cfg.emulatorEndpoint) env.TF_CLI_ARGS_init = `${env.TF_CLI_ARGS_init ?? ""} -reconfigure`.trim();
   await new Promise<void>((resolve, reject) => {
     const child = spawn("npx", cdktfArgs(verb, stack, outdir, env), { cwd: REPO_ROOT, env, stdio: ["ignore", "pipe", "pipe"] });
     let tail = "";

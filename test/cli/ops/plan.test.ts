@@ -222,6 +222,9 @@ describe("clean-up and verify decisions", () => {
         { kind: "s3:bucket", id: "arn:aws:s3:::backup", stack: "-", source: "tagging" },
         { kind: "eks:cluster", id: "arn:aws:eks:us-east-1:1:cluster/c", stack: "dev-compute", source: "service" },
         { kind: "sagemaker:endpoint", id: "arn:aws:sagemaker:us-east-1:1:endpoint/x", stack: "-", source: "service" },
+        { kind: "kms:key", id: "arn:aws:kms:us-east-1:1:key/k1", stack: "dev-compute", source: "tagging" },
+        { kind: "kms:key", id: "arn:aws:kms:us-east-1:1:key/k2", stack: "-", source: "tagging" },
+        { kind: "sagemaker:training-job", id: "arn:aws:sagemaker:us-east-1:1:training-job/j", stack: "dev-ops-cli", source: "tagging" },
       ],
       ["dev-data", "dev-bootstrap"],
       ["arn:aws:s3:::backup"],
@@ -231,6 +234,9 @@ describe("clean-up and verify decisions", () => {
       [true, "kept on purpose (backups)"],
       [false, "dev-compute was destroyed"],
       [false, "not managed by any kept stack"],
+      [true, "dev-compute was destroyed: key pending deletion (KMS waits 7-30 days)"],
+      [false, "not managed by any kept stack"],
+      [true, "job history (no running cost)"],
     ]);
   });
   test.each([
