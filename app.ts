@@ -20,15 +20,16 @@ export interface BuildAppOptions {
   readonly environments?: readonly EnvironmentName[];
   /** Sandbox only: the emulator endpoint (http://127.0.0.1:<port>). */
   readonly emulatorEndpoint?: string;
-  /** Directory of the bundled scheduler (dist/lambda/scheduler, holding index.js). */
+  /** The scheduler's deployment package: dist/lambda/scheduler.zip (or a directory with index.js). */
   readonly schedulerBundle: string;
   /** Skip validations (policy rules) at synth. @default false */
   readonly skipValidation?: boolean;
 }
 
 export function buildApp(options: BuildAppOptions): App {
-  if (!fs.existsSync(path.join(options.schedulerBundle, "index.js"))) {
-    throw new Error(`scheduler bundle ${path.join(options.schedulerBundle, "index.js")} is missing: run \`npm run build:lambda\` first`);
+  const bundle = options.schedulerBundle;
+  if (!(bundle.endsWith(".zip") ? fs.existsSync(bundle) : fs.existsSync(path.join(bundle, "index.js")))) {
+    throw new Error(`scheduler bundle ${bundle} is missing: run \`npm run build:lambda\` first`);
   }
   // Without an outdir, App takes the one the cdktf CLI passes (CDKTF_OUTDIR, from `--output`).
   const app = new App({ outdir: options.outdir, skipValidation: options.skipValidation ?? false });

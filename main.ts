@@ -3,7 +3,8 @@
  * the environment:
  *   PLATFORM_ENVS     comma-separated environments to synthesize (default: all)
  *   SANDBOX_ENDPOINT  the local emulator the sandbox environment talks to (http://127.0.0.1:<port>)
- *   SCHEDULER_BUNDLE  directory of the bundled scheduler (default: dist/lambda/scheduler)
+ *   SCHEDULER_BUNDLE  the scheduler's deployment package (default: dist/lambda/scheduler.zip)
+ * cdktf runs it from the project directory (cdktf.json: node tools/run-ts.js main.ts).
  */
 import * as path from "path";
 import { buildApp, writeManifests } from "./app";
@@ -18,7 +19,7 @@ function main(): void {
   const app = buildApp({
     environments: envs,
     emulatorEndpoint: process.env.SANDBOX_ENDPOINT || undefined,
-    schedulerBundle: process.env.SCHEDULER_BUNDLE ?? path.join(__dirname, "dist", "lambda", "scheduler"),
+    schedulerBundle: process.env.SCHEDULER_BUNDLE ?? path.resolve("dist", "lambda", "scheduler.zip"),
   });
   app.synth();
   writeManifests(app.outdir, envs);

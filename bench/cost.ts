@@ -26,8 +26,8 @@ let synthDir: string | undefined;
 let synthMs = 0;
 if (missing.length) {
   synthDir = fs.mkdtempSync(path.join(os.tmpdir(), "bench-cost-"));
-  const dist = path.join(__dirname, "..", "dist", "lambda", "scheduler");
-  const bundle = fs.existsSync(path.join(dist, "index.js")) ? dist : path.join(__dirname, "..", "test", "fixtures", "bundle");
+  const dist = path.join(__dirname, "..", "dist", "lambda", "scheduler.zip");
+  const bundle = fs.existsSync(dist) ? dist : path.join(__dirname, "..", "test", "fixtures", "scheduler.zip");
   const t = process.hrtime.bigint();
   buildApp({ outdir: synthDir, environments: missing, schedulerBundle: bundle, emulatorEndpoint: "http://127.0.0.1:4566" }).synth();
   synthMs = ms(t);

@@ -132,12 +132,19 @@ export function cronMatches(
   return true;
 }
 
+const timeZones = new Map<string, boolean>();
+
 export function isValidTimeZone(tz: string): boolean {
   if (!tz || tz !== tz.trim()) return false;
-  try {
-    new Intl.DateTimeFormat("en-US", { timeZone: tz });
-    return true;
-  } catch {
-    return false;
+  let ok = timeZones.get(tz);
+  if (ok === undefined) {
+    try {
+      new Intl.DateTimeFormat("en-US", { timeZone: tz });
+      ok = true;
+    } catch {
+      ok = false;
+    }
+    timeZones.set(tz, ok);
   }
+  return ok;
 }

@@ -8,6 +8,7 @@
 import { build, Plugin } from "esbuild";
 import * as fs from "fs";
 import * as path from "path";
+import { zipDirectory } from "../tools/zip";
 
 export interface LambdaFunctionSpec {
   /** Directory under lambda/ (and under dist/lambda/). */
@@ -23,6 +24,11 @@ export function bundlePath(name: string): string {
   return path.join(ROOT, "dist", "lambda", name, "index.js");
 }
 
+/** The deployable archive (deterministic zip of the bundle directory) the stacks reference. */
+export function bundleZipPath(name: string): string {
+  return path.join(ROOT, "dist", "lambda", `${name}.zip`);
+}
+
 /**
  * Lambda gets its credentials in environment variables; the SDK's full provider chain (and the
  * STS/SSO clients inside it) is replaced by lambda/shared/lambda-credentials.ts in the bundle.
@@ -36,7 +42,7 @@ const envCredentialsOnly: Plugin = {
   },
 };
 
-export async function buildLambda(fn: LambdaFunctionSpec): Promise<{ name: string; outfile: string; bytes: number }> {
+export async function buildLambda(fn: LambdaFunctionSpec): Promise<{ name: string; outfile: string; bytes: number; zipBytes: number }> {
   const outfile = bundlePath(fn.name);
   await build({
     entryPoints: [path.join(ROOT, fn.entry)],
@@ -52,7 +58,8 @@ export async function buildLambda(fn: LambdaFunctionSpec): Promise<{ name: strin
     // Nothing external: the bundle pins the project's one SDK version, not the runtime's.
     plugins: [envCredentialsOnly],
   });
-  return { name: fn.name, outfile, bytes: fs.statSync(outfile).size };
+  const zip = zipDirectory(path.dirname(outfile), bundleZipPath(fn.name));
+  return { name: fn.name, outfile, bytes: fs.statSync(outfile).size, zipBytes: zip.length };
 }
 
 async function main(): Promise<void> {
@@ -61,7 +68,9 @@ async function main(): Promise<void> {
   if (unknown.length) throw new Error(`unknown function(s) ${unknown.join(", ")}; known: ${FUNCTIONS.map((f) => f.name).join(", ")}`);
   for (const fn of FUNCTIONS.filter((f) => wanted.length === 0 || wanted.includes(f.name))) {
     const r = await buildLambda(fn);
-    console.log(`${r.name.padEnd(12)} ${(r.bytes / 1024).toFixed(1).padStart(8)} KB  ${path.relative(ROOT, r.outfile)}`);
+    console.log(
+      `${r.name.padEnd(12)} ${(r.bytes / 1024).toFixed(1).padStart(8)} KB  ${path.relative(ROOT, r.outfile)}; ${(r.zipBytes / 1024).toFixed(1)} KB zipped ${path.relative(ROOT, bundleZipPath(r.name))}`,
+    );
   }
 }
 

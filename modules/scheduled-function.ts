@@ -5,7 +5,7 @@
  * arm64 (20 % cheaper per GB-second), alarms on errors and on DLQ depth to the alert topic.
  *
  *   new ScheduledFunction(this, "Scheduler", {
- *     functionName: "retail-forecast-dev-scheduler", bundlePath: "dist/lambda/scheduler",
+ *     functionName: "retail-forecast-dev-scheduler", bundlePath: "dist/lambda/scheduler.zip",
  *     environment: { SCHEDULE_NAME: "office-hours" }, statements: [...],
  *     schedules: [{ name: "stop", cron: "cron(0 19 ? * MON-FRI *)", timezone: "Europe/London",
  *                   input: { action: "stop" } }],
@@ -36,7 +36,10 @@ export interface FunctionSchedule {
 
 export interface ScheduledFunctionProps {
   readonly functionName: string;
-  /** Directory holding the bundled index.js (built by `npm run build:lambda`). */
+  /**
+   * The deployment package: a zip (dist/lambda/<fn>.zip, built deterministically by
+   * `npm run build:lambda`), or a directory holding index.js that cdktf zips at synth.
+   */
   readonly bundlePath: string;
   readonly environment?: Readonly<Record<string, string>>;
   /** Permissions beyond logging, tracing and the DLQ. */
@@ -86,7 +89,10 @@ export class ScheduledFunction extends Construct {
       ],
     });
 
-    const asset = new TerraformAsset(this, "Bundle", { path: path.resolve(props.bundlePath), type: AssetType.ARCHIVE });
+    const asset = new TerraformAsset(this, "Bundle", {
+      path: path.resolve(props.bundlePath),
+      type: props.bundlePath.endsWith(".zip") ? AssetType.FILE : AssetType.ARCHIVE,
+    });
     this.function = new LambdaFunction(this, "Function", {
       functionName: props.functionName,
       role: role.role.arn,

@@ -15,7 +15,7 @@ export interface Emulator {
   readonly endpoint: string;
   readonly port: number;
   /** Process id of the server (to prove it is gone after stop). */
-  readonly pid: number;
+  readonly pid?: number;
   /** Patches applied on top of moto, by module name. */
   readonly patches: readonly string[];
   /** Stops the server; safe to call twice. */

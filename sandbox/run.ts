@@ -59,6 +59,7 @@ export interface SandboxReport {
   readonly failedPhase?: string;
 }
 
+const SCHEDULER_ZIP = path.join(REPO_ROOT, "dist", "lambda", "scheduler.zip");
 const STACKS = { bootstrap: "sandbox-bootstrap", data: "sandbox-data", compute: "sandbox-compute", ops: "sandbox-ops" } as const;
 
 /** Everything that must be on the machine, each with what to install when it is not. */
@@ -129,8 +130,7 @@ export async function runSandbox(opts: SandboxOptions = {}): Promise<SandboxRepo
     await phase("preflight", async (d) => {
       const problems = preflight();
       if (problems.length) throw new Error(`missing tools:\n   - ${problems.join("\n   - ")}`);
-      const bundle = path.join(REPO_ROOT, "dist", "lambda", "scheduler");
-      if (!fs.existsSync(path.join(bundle, "index.js"))) {
+      if (!fs.existsSync(SCHEDULER_ZIP)) {
         say(d)("building the scheduler bundle (npm run build:lambda)");
         await run(process.execPath, [path.join(REPO_ROOT, "node_modules", "tsx", "dist", "cli.mjs"), path.join(REPO_ROOT, "lambda", "build.ts")], { cwd: REPO_ROOT });
       }
@@ -153,7 +153,7 @@ export async function runSandbox(opts: SandboxOptions = {}): Promise<SandboxRepo
       // A fresh emulator has no state bucket: the bootstrap stack's local state must go too.
       if (emulator) fs.rmSync(outdir, { recursive: true, force: true });
       fs.mkdirSync(outdir, { recursive: true });
-      const app = buildApp({ outdir, environments: ["sandbox"], emulatorEndpoint: endpoint, schedulerBundle: path.join(REPO_ROOT, "dist", "lambda", "scheduler") });
+      const app = buildApp({ outdir, environments: ["sandbox"], emulatorEndpoint: endpoint, schedulerBundle: SCHEDULER_ZIP });
       app.synth();
       say(d)(`synthesized ${Object.values(STACKS).join(", ")} into ${path.relative(REPO_ROOT, outdir)}`);
       await cdktf("deploy", [STACKS.bootstrap]);

@@ -11,7 +11,7 @@ import { scheduleTags } from "../modules/tags";
 import { schedulerPolicyStatements } from "../lambda/scheduler/iam";
 
 export interface OpsStackProps extends PlatformStackProps {
-  /** Directory of the bundled scheduler (dist/lambda/scheduler). */
+  /** The scheduler's deployment package (dist/lambda/scheduler.zip). */
   readonly schedulerBundle: string;
 }
 

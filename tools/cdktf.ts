@@ -44,6 +44,9 @@ const ANSI = /\x1b\[[0-9;]*[A-Za-z]/g;
 
 export function runCdktf(verb: "deploy" | "destroy" | "diff" | "synth", stacks: readonly string[], opts: CdktfOptions = {}): Promise<string> {
   const env = terraformEnv({ ...(opts.env ?? process.env), CI: "1", FORCE_COLOR: "0", CHECKPOINT_DISABLE: "1" });
+  // Every emulator listens on a new port, so the sandbox backend's endpoint changes between runs:
+  // re-initialise rather than fail with "Backend configuration changed" (state lives in the backend).
+  if (env.SANDBOX_ENDPOINT) env.TF_CLI_ARGS_init = `${env.TF_CLI_ARGS_init ?? ""} -reconfigure`.trim();
   const args = cdktfArgs(verb, stacks, { ...opts, env });
   return new Promise((resolve, reject) => {
     const child = spawn(CDKTF_BIN, args, { cwd: REPO_ROOT, env, stdio: ["ignore", "pipe", "pipe"] });

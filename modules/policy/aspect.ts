@@ -32,7 +32,13 @@ export class PolicyAspect implements IAspect {
     if (!TerraformStack.isStack(node)) return;
     const stack = node as TerraformStack;
     stack.node.addValidation({
-      validate: () => evaluatePolicy(stack.toTerraform(), this.props.config, this.props.rules).map(formatViolation),
+      validate: () => {
+        const doc = stack.toTerraform();
+        // Validations run after every aspect, so the stack no longer changes: let the synthesizer
+        // write the document already resolved here instead of resolving all tokens a second time.
+        stack.toTerraform = () => doc;
+        return evaluatePolicy(doc, this.props.config, this.props.rules).map(formatViolation);
+      },
     });
   }
 }

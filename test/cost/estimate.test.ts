@@ -10,7 +10,7 @@ import { editedCopy, FIXTURE_OUT, removeCopies } from "./helpers";
 const AS_OF = new Date("2026-06-01T00:00:00Z");
 const GOLDEN = path.join(__dirname, "golden", "dev-estimate.json");
 const GOLDEN_TABLE = path.join(__dirname, "golden", "dev-estimate.txt");
-const BUNDLE = path.join(__dirname, "..", "fixtures", "bundle");
+const BUNDLE = path.join(__dirname, "..", "fixtures", "scheduler.zip");
 
 /**
  * The golden figures come from the real dev synthesis (app.ts, every stack), so a stack change

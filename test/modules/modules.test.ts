@@ -28,7 +28,7 @@ import { SageMakerEndpoint } from "../../modules/sagemaker-endpoint";
 import { Network, subnetCidr } from "../../modules/network";
 import { AlertTopic } from "../../modules/alert-topic";
 
-const BUNDLE = `${__dirname}/../fixtures/bundle`;
+const BUNDLE = `${__dirname}/../fixtures/scheduler.zip`;
 
 function synth(build: (scope: Construct) => void): string {
   return Testing.synthScope((scope) => build(scope));

@@ -10,7 +10,7 @@ import { ComputeStack } from "../../stacks/compute";
 import { OpsStack } from "../../stacks/ops";
 import { REQUIRED_TAG_KEYS } from "../../modules/tags";
 
-const BUNDLE = `${__dirname}/../fixtures/bundle`;
+const BUNDLE = `${__dirname}/../fixtures/scheduler.zip`;
 
 type Kind = "bootstrap" | "data" | "compute" | "ops";
 const synthesized = new Map<string, any>();

@@ -12,7 +12,7 @@ import { buildApp } from "../../app";
 import { assertTerraform, ensureMirrorEnv, terraformEnv } from "../../tools/terraform-cli";
 
 const run = promisify(execFile);
-const BUNDLE = path.join(__dirname, "..", "fixtures", "bundle");
+const BUNDLE = path.join(__dirname, "..", "fixtures", "scheduler.zip");
 let outdir: string;
 let stacks: string[];
 
