@@ -28,6 +28,11 @@
    applies changes at once) per cluster or node group, and DescribeUpdate / ListUpdates
    (paginated, filtered by nodegroupName) return them. UpdateNodegroupVersion and
    UpdateClusterVersion are added (they set version / releaseVersion / launch template).
+
+6. CreateNodegroup dropped updateConfig (and nodeRepairConfig): moto's response handler never
+   reads them, so DescribeNodegroup answers without the node group's disruption budget
+   (`update_config { max_unavailable = 1 }`) and every plan wants to add it again. Patched:
+   both are kept from the request and returned, as EKS does.
 """
 _APPLIED = False
 
@@ -76,6 +81,22 @@ def apply():
         self.emulator_updates = []
 
     models.Nodegroup.__init__ = nodegroup_init
+
+    # --- 6: updateConfig / nodeRepairConfig given at creation --------------------------------
+    original_create_nodegroup = EKSResponse.create_nodegroup
+
+    def create_nodegroup(self):
+        result = original_create_nodegroup(self)
+        cluster = self.eks_backend.clusters.get(self._get_param("name"))
+        nodegroup = cluster.nodegroups.get(self._get_param("nodegroupName")) if cluster else None
+        if nodegroup is not None:
+            if self._get_param("updateConfig"):
+                nodegroup.update_config = self._get_param("updateConfig")
+            if self._get_param("nodeRepairConfig"):
+                nodegroup.node_repair_config = self._get_param("nodeRepairConfig")
+        return result
+
+    EKSResponse.create_nodegroup = create_nodegroup
 
     # --- 1: tags on node groups and Fargate profiles --------------------------------------
     def find_taggable(backend, arn):
