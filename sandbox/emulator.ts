@@ -48,7 +48,7 @@ export function checkEmulatorInstalled(python = process.env.PYTHON ?? "python3")
   if (probe.error || probe.status !== 0) {
     throw new Error(
       `the local AWS emulator is missing: '${python} -c "import moto"' failed. ` +
-        `Install it with: pip install "moto[server]>=5.1"` +
+        `Install it with: pip install "moto[server]==5.2.1" (the patches in sandbox/emulator/patches target it)` +
         (probe.stderr ? ` (${probe.stderr.trim().split("\n").pop()})` : ""),
     );
   }
