@@ -158,11 +158,12 @@ export async function runSandbox(opts: SandboxOptions = {}): Promise<SandboxRepo
       say(d)(`synthesized ${Object.values(STACKS).join(", ")} into ${path.relative(REPO_ROOT, outdir)}`);
       await cdktf("deploy", [STACKS.bootstrap]);
       say(d)(`bootstrap: state bucket ${n.stateBucket}, backup bucket ${n.backupBucket}`);
-      // data first: compute logs into its log groups, which EKS would otherwise create unbounded.
-      await cdktf("deploy", [STACKS.data]);
-      say(d)("data stack deployed");
-      await cdktf("deploy", [STACKS.compute, STACKS.ops]);
-      say(d)("compute and ops stacks deployed");
+      // data before compute: EKS logs into the data stack's log group, which EKS would otherwise
+      // create itself without retention. ops depends on neither and deploys alongside data.
+      await cdktf("deploy", [STACKS.data, STACKS.ops]);
+      say(d)("data and ops stacks deployed");
+      await cdktf("deploy", [STACKS.compute]);
+      say(d)("compute stack deployed");
     });
 
     await phase("second plan is empty", async (d) => {
