@@ -7,7 +7,7 @@ import { spawn } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
 import { GetObjectCommand } from "@aws-sdk/client-s3";
-import { MIRROR_ENV, terraformEnv } from "../../tools/terraform-cli";
+import { ensureMirrorEnv, MIRROR_ENV, terraformEnv } from "../../tools/terraform-cli";
 import { errName, OpsContext, OpsError } from "./context";
 import type { StackKind, StackState } from "./plan";
 
@@ -61,6 +61,8 @@ export function cdktfArgs(verb: "deploy" | "destroy", stack: string, outdir: str
 /** `npx cdktf <verb> <stack> --auto-approve` in the repo root, its output forwarded indented. */
 export const runCdktf: CdktfRunner = async (verb, stack, ctx) => {
   const outdir = await synthOnce(ctx);
+  // TF_PROVIDER_MIRROR as set, else a mirror found on disk when the registry is unreachable.
+  ensureMirrorEnv(ctx.childEnv);
   const env: NodeJS.ProcessEnv = { ...terraformEnv(ctx.childEnv), CI: "1", FORCE_COLOR: "0", CHECKPOINT_DISABLE: "1" };
   // Each emulator listens on a new port, so the sandbox backend's endpoint changes between runs:
   // re-initialise instead of failing "Backend configuration changed" (the state lives in the backend).

@@ -5,9 +5,8 @@
  * `ops restore sandbox`, verify again and check the data against the backup manifest.
  *
  * Needs terraform >= 1.10 and hashicorp/aws 5.100.0 from the registry or TF_PROVIDER_MIRROR
- * (default /opt/tf-plugins when it exists, as on the team's machines). Takes minutes.
+ * (found on disk by tools/terraform-cli.ts when the registry is unreachable). Takes minutes.
  */
-import * as fs from "fs";
 import { DeleteObjectCommand, GetObjectCommand, PutObjectCommand } from "@aws-sdk/client-s3";
 import { DescribeClusterCommand } from "@aws-sdk/client-eks";
 import { Emulator, startEmulator } from "../../sandbox/emulator";
@@ -17,12 +16,9 @@ import { runCdktf, stackState } from "../../cli/ops/stacks";
 import { currentFacts, loadManifest } from "../../cli/ops/backup";
 import { verifyEnvironment } from "../../cli/ops/verify";
 import { diffManifest } from "../../cli/ops/plan";
-import { MIRROR_ENV } from "../../tools/terraform-cli";
 
 jest.setTimeout(30 * 60_000);
 
-const MIRROR_DEFAULT = "/opt/tf-plugins";
-if (!process.env[MIRROR_ENV] && fs.existsSync(`${MIRROR_DEFAULT}/registry.terraform.io`)) process.env[MIRROR_ENV] = MIRROR_DEFAULT;
 
 let emu: Emulator;
 let ctx: OpsContext;
