@@ -43,28 +43,30 @@ const DEV_NODE_GROUP = {
   scheduled: true,
 } as const;
 
-export const ENVIRONMENTS: Readonly<Record<EnvironmentName, EnvironmentConfig>> = {
-  dev: {
-    name: "dev",
-    project: "retail-forecast",
-    accountId: "111111111111",
-    region: "us-east-1",
-    costCenter: "ml-platform",
-    owner: "platform-team",
-    notificationEmails: ["platform-alerts@example.com"],
-    budget: { monthlyLimitUsd: 500, anomalyThresholdUsd: 50 },
-    logs: { retentionInDays: 7 },
-    network: { vpcCidr: "10.10.0.0/16", natGateways: 1, eksPublicAccessCidrs: ["203.0.113.0/24"] },
-    eks: { version: "1.35", logTypes: ["audit", "authenticator"], nodeGroups: { api: DEV_NODE_GROUP } },
-    sagemaker: {
-      ...SAGEMAKER_IMAGES,
-      endpoint: { mode: "serverless", memorySizeInMb: 2048, maxConcurrency: 5 },
-      endpointScheduled: false,
-    },
-    schedule: WEEKDAY_SCHEDULE,
-    ecr: ECR_DEFAULTS,
-    backupPrefixes: ["silver/", "artifacts/"],
+const DEV: EnvironmentConfig = {
+  name: "dev",
+  project: "retail-forecast",
+  accountId: "111111111111",
+  region: "us-east-1",
+  costCenter: "ml-platform",
+  owner: "platform-team",
+  notificationEmails: ["platform-alerts@example.com"],
+  budget: { monthlyLimitUsd: 500, anomalyThresholdUsd: 50 },
+  logs: { retentionInDays: 7 },
+  network: { vpcCidr: "10.10.0.0/16", natGateways: 1, eksPublicAccessCidrs: ["203.0.113.0/24"] },
+  eks: { version: "1.35", logTypes: ["audit", "authenticator"], nodeGroups: { api: DEV_NODE_GROUP } },
+  sagemaker: {
+    ...SAGEMAKER_IMAGES,
+    endpoint: { mode: "serverless", memorySizeInMb: 2048, maxConcurrency: 5 },
+    endpointScheduled: false,
   },
+  schedule: WEEKDAY_SCHEDULE,
+  ecr: ECR_DEFAULTS,
+  backupPrefixes: ["silver/", "artifacts/"],
+};
+
+export const ENVIRONMENTS: Readonly<Record<EnvironmentName, EnvironmentConfig>> = {
+  dev: DEV,
   staging: {
     name: "staging",
     project: "retail-forecast",
@@ -146,22 +148,18 @@ export const ENVIRONMENTS: Readonly<Record<EnvironmentName, EnvironmentConfig>> 
     ecr: { ...ECR_DEFAULTS, immutableTags: true },
     backupPrefixes: ["silver/", "artifacts/"],
   },
+  // The dev platform against the local emulator, with a real-time endpoint so that the scheduler
+  // has one to stop and start in the sandbox flow.
   sandbox: {
+    ...DEV,
     name: "sandbox",
-    project: "retail-forecast",
     // moto's fixed account id
     accountId: "123456789012",
-    region: "us-east-1",
-    costCenter: "ml-platform",
-    owner: "platform-team",
     notificationEmails: ["sandbox@example.com"],
     budget: { monthlyLimitUsd: 100, anomalyThresholdUsd: 10 },
-    logs: { retentionInDays: 7 },
-    network: { vpcCidr: "10.40.0.0/16", natGateways: 1, eksPublicAccessCidrs: ["203.0.113.0/24"] },
-    eks: { version: "1.35", logTypes: ["audit", "authenticator"], nodeGroups: { api: DEV_NODE_GROUP } },
+    network: { ...DEV.network, vpcCidr: "10.40.0.0/16" },
     sagemaker: {
-      ...SAGEMAKER_IMAGES,
-      // Real-time so that the scheduler has an endpoint to stop and start in the sandbox flow.
+      ...DEV.sagemaker,
       endpoint: {
         mode: "realtime",
         instanceType: "ml.t2.medium",
@@ -172,8 +170,5 @@ export const ENVIRONMENTS: Readonly<Record<EnvironmentName, EnvironmentConfig>> 
       },
       endpointScheduled: true,
     },
-    schedule: WEEKDAY_SCHEDULE,
-    ecr: ECR_DEFAULTS,
-    backupPrefixes: ["silver/", "artifacts/"],
   },
 };

@@ -144,33 +144,29 @@ export class ScheduledFunction extends Construct {
         }),
     );
 
-    new CloudwatchMetricAlarm(this, "ErrorsAlarm", {
-      alarmName: `${props.functionName}-errors`,
-      alarmDescription: `${props.functionName} failed on at least one target; see its logs and the DLQ`,
+    const alarm = (id: string, name: string, description: string, metric: { namespace: string; metricName: string; dimensions: Record<string, string>; statistic: string }) =>
+      new CloudwatchMetricAlarm(this, id, {
+        alarmName: `${props.functionName}-${name}`,
+        alarmDescription: description,
+        ...metric,
+        period: 300,
+        evaluationPeriods: 1,
+        threshold: 1,
+        comparisonOperator: "GreaterThanOrEqualToThreshold",
+        treatMissingData: "notBreaching",
+        alarmActions: [props.alertTopicArn],
+      });
+    alarm("ErrorsAlarm", "errors", `${props.functionName} failed on at least one target; see its logs and the DLQ`, {
       namespace: "AWS/Lambda",
       metricName: "Errors",
       dimensions: { FunctionName: this.function.functionName },
       statistic: "Sum",
-      period: 300,
-      evaluationPeriods: 1,
-      threshold: 1,
-      comparisonOperator: "GreaterThanOrEqualToThreshold",
-      treatMissingData: "notBreaching",
-      alarmActions: [props.alertTopicArn],
     });
-    new CloudwatchMetricAlarm(this, "DeadLetterAlarm", {
-      alarmName: `${props.functionName}-dlq-depth`,
-      alarmDescription: `events for ${props.functionName} were dead-lettered`,
+    alarm("DeadLetterAlarm", "dlq-depth", `events for ${props.functionName} were dead-lettered`, {
       namespace: "AWS/SQS",
       metricName: "ApproximateNumberOfMessagesVisible",
       dimensions: { QueueName: this.deadLetterQueue.name },
       statistic: "Maximum",
-      period: 300,
-      evaluationPeriods: 1,
-      threshold: 1,
-      comparisonOperator: "GreaterThanOrEqualToThreshold",
-      treatMissingData: "notBreaching",
-      alarmActions: [props.alertTopicArn],
     });
   }
 }

@@ -32,7 +32,7 @@ afterAll(() => {
 
 const phase = (name: string) => report.phases.find((p) => p.phase === name);
 
-test.each(["preflight", "emulator", "deploy", "second plan is empty", "verify", "schedule", "cost estimate", "teardown", "restore"])(
+test.each(["preflight", "emulator", "deploy", "second plan is empty", "verify", "seed sample data", "schedule", "cost estimate", "teardown", "restore"])(
   "phase '%s' passes",
   (name) => {
     const p = phase(name);
@@ -56,8 +56,13 @@ test("the scheduler took node groups to zero and back exactly, and recreated the
   expect(d).toMatch(/retail-forecast-sandbox-forecast recreated/);
 });
 
+test("the restore brought back a file lost after the teardown, byte for byte", () => {
+  expect(phase("teardown")!.details.join("\n")).toMatch(/deleted s3:\/\/retail-forecast-sandbox-data-123456789012\/silver\/sales/);
+  expect(phase("restore")!.details.join("\n")).toMatch(/3 seeded objects match byte for byte/);
+});
+
 test("teardown left only the persistent data and bootstrap stacks", () => {
-  expect(phase("teardown")!.details.join("\n")).toMatch(/all in sandbox-data or sandbox-bootstrap/);
+  expect(phase("teardown")!.details.join("\n")).toMatch(/only sandbox-data and sandbox-bootstrap resources remain/);
 });
 
 test("no emulator process is left behind", () => {
