@@ -39,12 +39,7 @@ export async function teardown(ctx: OpsContext, opts: TeardownOptions = {}): Pro
   const includeData = opts.includeData ?? false;
   const order = destroyOrder(includeData).map((k) => ({ kind: k, stack: `${env}-${k}` }));
 
-  // Guard: nothing below changes anything until every check passed.
-  const account = await assertAccount(ctx);
-  const states: Record<string, StackState> = {};
-  for (const s of order) states[s.stack] = await stackState(ctx, s.kind);
-  const targets = stacksToDestroy(states, order.map((s) => s.stack));
-  if (targets.error) throw new OpsError(`${targets.error} in account ${account}`);
+  // Guard: nothing below changes anything until every check passed; flags first, then AWS.
   const decision = confirmDecision({
     env,
     yes: opts.yes ?? false,
@@ -54,6 +49,11 @@ export async function teardown(ctx: OpsContext, opts: TeardownOptions = {}): Pro
     includeData,
   });
   if (decision.mode === "refuse") throw new OpsError(decision.reason);
+  const account = await assertAccount(ctx);
+  const states: Record<string, StackState> = {};
+  for (const s of order) states[s.stack] = await stackState(ctx, s.kind);
+  const targets = stacksToDestroy(states, order.map((s) => s.stack));
+  if (targets.error) throw new OpsError(`${targets.error} in account ${account}`);
   ctx.log(`teardown ${env} (account ${account}, ${ctx.cfg.region}): destroy ${order.map((s) => `${s.stack} [${states[s.stack]}]`).join(", ")}${includeData ? "" : `; ${env}-data kept`}`);
 
   if (decision.mode === "dry-run") {

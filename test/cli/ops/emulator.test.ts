@@ -4,7 +4,7 @@
  * backup / restore round trip with checksums, verify. One emulator for the file.
  */
 import { CreateBucketCommand, DeleteObjectCommand, GetObjectCommand, PutBucketTaggingCommand, PutObjectCommand } from "@aws-sdk/client-s3";
-import { DescribeEndpointConfigCommand, DescribeTrainingJobCommand, ListTrainingJobsCommand } from "@aws-sdk/client-sagemaker";
+import { DescribeEndpointConfigCommand, DescribeHyperParameterTuningJobCommand, DescribeTrainingJobCommand, ListTrainingJobsCommand } from "@aws-sdk/client-sagemaker";
 import { CreateLoadBalancerCommand, CreateTargetGroupCommand, DescribeLoadBalancersCommand } from "@aws-sdk/client-elastic-load-balancing-v2";
 import { CreateSubnetCommand, CreateVpcCommand } from "@aws-sdk/client-ec2";
 import { DeleteRuleCommand } from "@aws-sdk/client-eventbridge";
@@ -92,6 +92,14 @@ describe("train", () => {
     expect((await ctx.clients.sagemaker.send(new ListTrainingJobsCommand({}))).TrainingJobSummaries?.length ?? 0).toBe(before);
   });
 
+  test("tune: a hyperparameter tuning job whose training job definition runs on managed spot", async () => {
+    const r = await cli(["tune", "--env", "sandbox", "--job-name", "tune-1", "--max-jobs", "4", "--max-parallel", "2"]);
+    expect(r).toEqual({ code: 0, stderr: "" });
+    const d = await ctx.clients.sagemaker.send(new DescribeHyperParameterTuningJobCommand({ HyperParameterTuningJobName: "tune-1" }));
+    expect(d.TrainingJobDefinition).toMatchObject({ EnableManagedSpotTraining: true, StoppingCondition: { MaxRuntimeInSeconds: 3600, MaxWaitTimeInSeconds: 7200 } });
+    expect(d.HyperParameterTuningJobConfig?.ResourceLimits).toMatchObject({ MaxNumberOfTrainingJobs: 4, MaxParallelTrainingJobs: 2 });
+  });
+
   test("fails when a flag is malformed: commander's one-line error, exit 2", async () => {
     const r = await cli(["train", "--env", "sandbox", "--instance-count", "two"]);
     expect(r.code).toBe(2);
@@ -107,6 +115,28 @@ describe("guards and bad input", () => {
     expect(r.stderr).toBe("ops: credentials are for account 123456789012, but environment 'sandbox' is account 999999999999: refusing to act\n");
     const t = await cli(["train", "--env", "sandbox", "--job-name", "wrong-acct"], (cfg) => ({ ...cfg, accountId: "999999999999" }));
     expect(t.code).toBe(1);
+  });
+
+  test("fails when the typed confirmation is not the environment's name: nothing changed", async () => {
+    await ctx.clients.s3.send(new CreateBucketCommand({ Bucket: ctx.names.stateBucket }));
+    await deployedState("compute");
+    const asked: string[] = [];
+    const err = jest.spyOn(process.stderr, "write").mockImplementation(() => true);
+    try {
+      const code = await main(["teardown", "sandbox"], { emulatorEndpoint: emu.endpoint, log, isTty: true, prompt: async (q) => (asked.push(q), "dev") });
+      expect(code).toBe(1);
+      expect(err.mock.calls.map((c) => String(c[0])).join("")).toBe("ops: confirmation 'dev' does not match 'sandbox': nothing changed\n");
+    } finally {
+      err.mockRestore();
+    }
+    expect(asked).toEqual(["Type the environment name (sandbox) to tear it down: "]);
+    expect(output()).toMatch(/1\. backup: /); // the plan was shown before the question
+    await ctx.clients.s3.send(new DeleteObjectCommand({ Bucket: ctx.names.stateBucket, Key: ctx.names.stateKey("compute") }));
+  });
+
+  test("fails when prod is torn down without --i-understand-prod (checked before any AWS call)", async () => {
+    const r = await cli(["teardown", "prod", "--yes"], (cfg) => ({ ...cfg, accountId: "123456789012", emulatorEndpoint: emu.endpoint }));
+    expect(r).toEqual({ code: 1, stderr: "ops: prod: add --i-understand-prod to act on production (a dry run needs no flag)\n" });
   });
 
   test("fails when the environment is unknown", async () => {
