@@ -2,6 +2,9 @@
 /** @type {import('jest').Config} */
 module.exports = {
   testEnvironment: "node",
+  // Two workers even on two cores: the end-to-end and emulator suites spend most of their time
+  // waiting on Terraform's provider, so they overlap well with the CPU-bound unit suites.
+  maxWorkers: 2,
   roots: ["<rootDir>/test"],
   testMatch: ["**/*.test.ts"],
   transform: {
