@@ -14,7 +14,7 @@ import { execFile, spawnSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
 import { promisify } from "util";
-import { DescribeNodegroupCommand, EKSClient } from "@aws-sdk/client-eks";
+import { DescribeClusterCommand, DescribeNodegroupCommand, EKSClient } from "@aws-sdk/client-eks";
 import { DescribeEndpointCommand, SageMakerClient } from "@aws-sdk/client-sagemaker";
 import { DeleteObjectCommand, GetObjectCommand, PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
 import { createHash } from "crypto";
@@ -197,12 +197,23 @@ export async function runSandbox(opts: SandboxOptions = {}): Promise<SandboxRepo
 
     await phase("teardown", async (d) => {
       const ctx = opsContext("sandbox", { emulatorEndpoint: endpoint, log: (l) => log(`   ${l}`) });
-      const result = await teardown(ctx, { yes: true, isTty: false, cdktf: (verb, stack) => cdktf(verb, [stack]).then(() => undefined) });
+      const runner = (verb: "deploy" | "destroy", stack: string) => cdktf(verb, [stack]).then(() => undefined);
+      // The default is a dry run: it prints the plan and must change nothing.
+      const dry = await teardown(ctx, { isTty: false, cdktf: runner });
+      const eks = new EKSClient(clientSettings(endpoint!));
+      const status = (await eks.send(new DescribeClusterCommand({ name: names(cfg!).cluster }))).cluster?.status;
+      if (dry.mode !== "dry-run" || status !== "ACTIVE") throw new Error(`the dry run was ${dry.mode} and left the cluster ${status}`);
+      say(d)(`dry run printed the plan and changed nothing (cluster still ${status})`);
+      const result = await teardown(ctx, { yes: true, isTty: false, cdktf: runner });
       if (!result.ok) throw new Error(`teardown reported failures: ${result.steps.filter((s) => s.status === "failed").map((s) => `${s.step}: ${s.detail}`).join("; ")}`);
       // The teardown's own verify: Tagging API plus per-service listings, each hit confirmed with
       // the service's API (the Tagging API and EC2 keep just-deleted NAT gateways listed a while).
       if (result.unexpected !== 0) throw new Error(`teardown verification found ${result.unexpected} unexpected resource(s) left`);
       say(d)(`compute and ops destroyed; only ${STACKS.data} and ${STACKS.bootstrap} resources remain; backup ${result.backupId ?? "(none)"}`);
+      // Rerunning after success (or after a failure half way) completes without redoing work.
+      const again = await teardown(ctx, { yes: true, isTty: false, cdktf: runner });
+      if (!again.ok || again.unexpected !== 0) throw new Error("a second teardown did not complete cleanly");
+      say(d)(`rerun: ${again.steps.map((st) => `${st.step} ${st.status}`).join(", ")}`);
       // Lose a file, so the restore has something to bring back from the backup.
       const lost = samples[0];
       await new S3Client({ ...clientSettings(endpoint!), forcePathStyle: true }).send(new DeleteObjectCommand({ Bucket: lost.bucket, Key: lost.key }));

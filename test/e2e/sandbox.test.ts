@@ -61,6 +61,12 @@ test("the restore brought back a file lost after the teardown, byte for byte", (
   expect(phase("restore")!.details.join("\n")).toMatch(/3 seeded objects match byte for byte/);
 });
 
+test("the teardown dry run changed nothing and a rerun after the teardown is idempotent", () => {
+  const d = phase("teardown")!.details.join("\n");
+  expect(d).toMatch(/dry run printed the plan and changed nothing \(cluster still ACTIVE\)/);
+  expect(d).toMatch(/rerun: .*destroy sandbox-compute skipped/);
+});
+
 test("teardown left only the persistent data and bootstrap stacks", () => {
   expect(phase("teardown")!.details.join("\n")).toMatch(/only sandbox-data and sandbox-bootstrap resources remain/);
 });
