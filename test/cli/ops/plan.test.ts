@@ -258,11 +258,15 @@ describe("clean-up and verify decisions", () => {
 
 describe("cdktf invocation", () => {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const { cdktfArgs } = require("../../../cli/ops/stacks") as typeof import("../../../cli/ops/stacks");
+  const { cdktfArgs } = require("../../../tools/cdktf") as typeof import("../../../tools/cdktf");
   test("destroy/deploy one stack from the ops synth, no prompt, no synth again", () => {
-    expect(cdktfArgs("destroy", "dev-ops", "/o", {})).toEqual(["cdktf", "destroy", "dev-ops", "--output", "/o", "--skip-synth", "--auto-approve", "--ignore-missing-stack-dependencies"]);
+    expect(cdktfArgs("destroy", ["dev-ops"], { outdir: "/o", skipSynth: true, env: {} })).toEqual([
+      "destroy", "dev-ops", "--output", "/o", "--auto-approve", "--ignore-missing-stack-dependencies", "--skip-synth",
+    ]);
   });
   test("with a provider mirror, cdktf never runs `terraform providers lock` (it would ask the registry)", () => {
-    expect(cdktfArgs("deploy", "dev-compute", "/o", { TF_PROVIDER_MIRROR: "/opt/tf-plugins" })).toContain("--skip-provider-lock");
+    expect(cdktfArgs("deploy", ["dev-compute"], { outdir: "/o", env: { TF_PROVIDER_MIRROR: "/opt/tf-plugins" } })).toContain("--skip-provider-lock");
+    expect(cdktfArgs("deploy", ["dev-compute"], { outdir: "/o", env: {} })).not.toContain("--skip-provider-lock");
   });
 });
+
