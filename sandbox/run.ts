@@ -169,9 +169,11 @@ export async function runSandbox(opts: SandboxOptions = {}): Promise<SandboxRepo
     });
 
     await phase("second plan is empty", async (d) => {
-      for (const stack of [STACKS.data, STACKS.compute, STACKS.ops]) {
-        say(d)(`${stack}: ${await planIsEmpty(path.join(outdir, "stacks", stack), childEnv())}`);
-      }
+      // Independent stacks, so the three plans (mostly provider start-up and refresh) run at once.
+      const stacks = [STACKS.data, STACKS.compute, STACKS.ops];
+      const verdicts = await Promise.allSettled(stacks.map((stack) => planIsEmpty(path.join(outdir, "stacks", stack), childEnv())));
+      verdicts.forEach((v, i) => say(d)(`${stacks[i]}: ${v.status === "fulfilled" ? v.value : (v.reason as Error).message}`));
+      if (verdicts.some((v) => v.status === "rejected")) throw new Error("a second plan right after deploy is not empty");
     });
 
     await phase("verify", async (d) => {
