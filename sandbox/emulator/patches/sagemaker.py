@@ -17,6 +17,11 @@ and DescribeEndpoint carry DataCaptureConfig / AsyncInferenceConfig only when co
 
 AddTags overwrites the value of an existing key.
 
+- UpdateEndpoint is missing (the ops CLI's `endpoints to-serverless` switches an endpoint to a
+  new config with it). AWS validates that endpoint and config exist, then rolls the endpoint
+  over (Updating, then InService) to the new config's variants, keeping name, ARN and tags.
+  Patch: the same validation and result, applied at once like moto's other operations.
+
 Patch: records the two model fields from the CreateModel request, gives endpoint configs
 their string ARN, makes AddTags replace by key, and drops the empty structures from the Describe answers.
 """
@@ -75,6 +80,21 @@ def apply() -> None:
         resource.tags = [t for t in resource.tags if t["Key"] not in new] + list(new.values())
         return resource.tags
 
+    def update_endpoint(self: SageMakerResponse) -> ActionResult:
+        backend = self.sagemaker_backend
+        name = self._get_param("EndpointName")
+        endpoint = backend.endpoints.get(name)
+        if endpoint is None:
+            arn = sm.FakeEndpoint.arn_formatter(name, backend.account_id, backend.region_name)
+            raise sm.ValidationError(message=f"Could not find endpoint '{arn}'.")
+        config = backend.describe_endpoint_config(self._get_param("EndpointConfigName"))  # ValidationError if absent
+        endpoint.endpoint_config_name = config["EndpointConfigName"]
+        endpoint.production_variants = endpoint._process_production_variants(config["ProductionVariants"])
+        endpoint.data_capture_config = config.get("DataCaptureConfig")
+        endpoint.last_modified_time = sm.utcnow()
+        return ActionResult({"EndpointArn": endpoint.arn})
+
+    SageMakerResponse.update_endpoint = update_endpoint  # type: ignore[attr-defined]
     sm.SageMakerModelBackend.add_tags = add_tags  # type: ignore[method-assign]
     SageMakerResponse.create_model = create_model  # type: ignore[method-assign]
     SageMakerResponse.describe_model = describe_model  # type: ignore[method-assign]
