@@ -84,14 +84,6 @@ export function terraformEnv(base: NodeJS.ProcessEnv = process.env, workDir = pa
   return { ...base, TF_CLI_CONFIG_FILE: file, CHECKPOINT_DISABLE: "1" };
 }
 
-/** CLI: `node dist/tools/terraform-cli.js` prints `export TF_CLI_CONFIG_FILE=...` for a shell. */
-if (require.main === module && process.argv[1]?.endsWith("terraform-cli.ts")) {
-  const env = terraformEnv();
-  if (env.TF_CLI_CONFIG_FILE && env.TF_CLI_CONFIG_FILE !== process.env.TF_CLI_CONFIG_FILE) {
-    process.stdout.write(`export TF_CLI_CONFIG_FILE=${JSON.stringify(env.TF_CLI_CONFIG_FILE)}\n`);
-  }
-}
-
 /** Throws a message saying what to install when terraform is not on PATH or too old. */
 export function assertTerraform(min = [1, 10]): string {
   const { spawnSync } = require("child_process") as typeof import("child_process");
