@@ -176,6 +176,7 @@ export function deploymentChecks(cfg: EnvironmentConfig, c: ClientSettings): Che
           expectEqual(`${action} expression`, s.ScheduleExpression, cron);
           expectEqual(`${action} timezone`, s.ScheduleExpressionTimezone, cfg.schedule.timezone);
           expectEqual(`${action} input`, JSON.parse(s.Target?.Input ?? "{}").action, action);
+          expectEqual(`${action} state`, s.State, cfg.schedule.enabled ? "ENABLED" : "DISABLED");
           if (!s.Target?.Arn?.endsWith(`:function:${n.schedulerFunction}`)) throw new Error(`${action} targets ${s.Target?.Arn}`);
           if (!s.Target?.DeadLetterConfig?.Arn) throw new Error(`${action} schedule target has no dead-letter queue`);
           out.push(`${action} ${cron} ${s.ScheduleExpressionTimezone} ${s.State}`);

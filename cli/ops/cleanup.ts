@@ -3,10 +3,11 @@
  * found and what it did so the caller can print done / skipped / failed.
  *
  * - pause: disable the EventBridge rules tagged Schedule=<schedule name> (scheduled training)
- *   and throttle the scheduler function to 0 concurrent runs, so neither its EventBridge
- *   Scheduler schedules nor training can recreate what the teardown removes. (The SDK client
- *   for EventBridge Scheduler is not a project dependency; the throttle pauses every schedule
- *   at once, and the schedules go with the ops stack.)
+ *   and the scheduler's own EventBridge Scheduler schedules (`<function>-stop|start|stop-idle`),
+ *   so neither a 07:00 start nor training can recreate what the teardown removes. Disabling the
+ *   schedules (rather than throttling the function) means nothing fires at all: no throttled
+ *   invocations, no retries into the dead-letter queue, no DLQ-depth alarm mid-teardown.
+ *   Resume enables them again unless the environment's config keeps them disabled.
  * - cleanup: what Terraform does not own but would block or outlive a destroy: SageMaker
  *   endpoints created outside Terraform and the scheduler's stop records, load balancers /
  *   target groups / security groups the Kubernetes controllers created for the cluster, ECR
@@ -24,7 +25,7 @@ import {
 } from "@aws-sdk/client-elastic-load-balancing-v2";
 import { DeleteSecurityGroupCommand, DescribeSecurityGroupsCommand } from "@aws-sdk/client-ec2";
 import { BatchDeleteImageCommand, paginateDescribeImages } from "@aws-sdk/client-ecr";
-import { DeleteFunctionConcurrencyCommand, GetFunctionConcurrencyCommand, PutFunctionConcurrencyCommand } from "@aws-sdk/client-lambda";
+import { GetScheduleCommand, paginateListSchedules, ScheduleState, UpdateScheduleCommand } from "@aws-sdk/client-scheduler";
 import * as schedAws from "../../lambda/scheduler/aws";
 import { isScheduled } from "../../lambda/scheduler/plan";
 import { schedulerRecordPrefix } from "../../lambda/scheduler/records";
@@ -78,18 +79,48 @@ async function scheduledRules(ctx: OpsContext) {
   return out;
 }
 
-async function functionConcurrency(ctx: OpsContext): Promise<number | undefined | "absent"> {
-  try {
-    const out = await ctx.clients.lambda.send(new GetFunctionConcurrencyCommand({ FunctionName: ctx.names.schedulerFunction }));
-    return out.ReservedConcurrentExecutions;
-  } catch (err) {
-    if (errName(err) === "ResourceNotFoundException") return "absent";
-    throw err;
-  }
+interface ScheduleFacts {
+  readonly name: string;
+  readonly groupName: string;
+  readonly state: string;
 }
 
-/** The scheduler function's reserved concurrency as the ops stack declares it (DESIGN: 1). */
-export const SCHEDULER_CONCURRENCY = 1;
+/** The scheduler function's schedules: named `<function>-<action>` by the ops stack. */
+async function schedulerSchedules(ctx: OpsContext): Promise<ScheduleFacts[]> {
+  const prefix = `${ctx.names.schedulerFunction}-`;
+  const out: ScheduleFacts[] = [];
+  for await (const page of paginateListSchedules({ client: ctx.clients.scheduler, pageSize: 100 }, { NamePrefix: prefix })) {
+    for (const s of page.Schedules ?? []) {
+      if (s.Name?.startsWith(prefix)) out.push({ name: s.Name, groupName: s.GroupName ?? "default", state: s.State ?? "ENABLED" });
+    }
+  }
+  return out.sort((a, b) => a.name.localeCompare(b.name));
+}
+
+/**
+ * UpdateSchedule replaces the whole definition, so the current one is read and sent back with
+ * only the state changed (expression, timezone, target, DLQ and retry policy kept as deployed).
+ */
+export async function setScheduleState(ctx: OpsContext, name: string, groupName: string, state: ScheduleState): Promise<void> {
+  const s = await ctx.clients.scheduler.send(new GetScheduleCommand({ Name: name, GroupName: groupName }));
+  if (!s.ScheduleExpression || !s.FlexibleTimeWindow || !s.Target) throw new Error(`schedule ${name} has no expression, time window or target to keep`);
+  await ctx.clients.scheduler.send(
+    new UpdateScheduleCommand({
+      Name: name,
+      GroupName: groupName,
+      Description: s.Description,
+      ScheduleExpression: s.ScheduleExpression,
+      ScheduleExpressionTimezone: s.ScheduleExpressionTimezone,
+      StartDate: s.StartDate,
+      EndDate: s.EndDate,
+      FlexibleTimeWindow: s.FlexibleTimeWindow,
+      Target: s.Target,
+      KmsKeyArn: s.KmsKeyArn,
+      ActionAfterCompletion: s.ActionAfterCompletion,
+      State: state,
+    }),
+  );
+}
 
 export async function pauseActions(ctx: OpsContext): Promise<{ actions: Action[]; notes: string[] }> {
   const actions: Action[] = [];
@@ -98,18 +129,11 @@ export async function pauseActions(ctx: OpsContext): Promise<{ actions: Action[]
     if (r.state === "DISABLED") notes.push(`rule ${r.name} already disabled`);
     else actions.push({ kind: "rule", id: r.name, what: "disable", run: () => schedAws.setRuleEnabled(ctx.clients.events, r.name, false) });
   }
-  const c = await functionConcurrency(ctx);
-  if (c === "absent") notes.push(`scheduler function ${ctx.names.schedulerFunction} not deployed`);
-  else if (c === 0) notes.push(`scheduler function ${ctx.names.schedulerFunction} already paused`);
-  else {
-    actions.push({
-      kind: "function",
-      id: ctx.names.schedulerFunction,
-      what: "pause (reserved concurrency 0) so its schedules cannot run",
-      run: async () => {
-        await ctx.clients.lambda.send(new PutFunctionConcurrencyCommand({ FunctionName: ctx.names.schedulerFunction, ReservedConcurrentExecutions: 0 }));
-      },
-    });
+  const schedules = await schedulerSchedules(ctx);
+  if (schedules.length === 0) notes.push(`no schedules for ${ctx.names.schedulerFunction} (ops stack not deployed)`);
+  for (const s of schedules) {
+    if (s.state === "DISABLED") notes.push(`schedule ${s.name} already disabled`);
+    else actions.push({ kind: "schedule", id: s.name, what: "disable", run: () => setScheduleState(ctx, s.name, s.groupName, "DISABLED") });
   }
   return { actions, notes };
 }
@@ -121,24 +145,14 @@ export async function resumeActions(ctx: OpsContext): Promise<{ actions: Action[
     if (r.state === "ENABLED") notes.push(`rule ${r.name} already enabled`);
     else actions.push({ kind: "rule", id: r.name, what: "enable", run: () => schedAws.setRuleEnabled(ctx.clients.events, r.name, true) });
   }
-  const c = await functionConcurrency(ctx);
-  if (c === "absent") notes.push(`scheduler function ${ctx.names.schedulerFunction} not deployed`);
-  else if (c === 0) {
-    actions.push({
-      kind: "function",
-      id: ctx.names.schedulerFunction,
-      what: `resume (reserved concurrency ${SCHEDULER_CONCURRENCY})`,
-      run: async () => {
-        await ctx.clients.lambda.send(new PutFunctionConcurrencyCommand({ FunctionName: ctx.names.schedulerFunction, ReservedConcurrentExecutions: SCHEDULER_CONCURRENCY }));
-      },
-    });
-  } else notes.push(`scheduler function ${ctx.names.schedulerFunction} running (reserved concurrency ${c ?? "unreserved"})`);
+  const schedules = await schedulerSchedules(ctx);
+  if (schedules.length === 0) notes.push(`no schedules for ${ctx.names.schedulerFunction} (ops stack not deployed)`);
+  for (const s of schedules) {
+    if (s.state === "ENABLED") notes.push(`schedule ${s.name} already enabled`);
+    else if (ctx.cfg.schedule.enabled === false) notes.push(`schedule ${s.name} left disabled: the ${ctx.cfg.name} config has schedule.enabled false`);
+    else actions.push({ kind: "schedule", id: s.name, what: "enable", run: () => setScheduleState(ctx, s.name, s.groupName, "ENABLED") });
+  }
   return { actions, notes };
-}
-
-/** Test seam and escape hatch: drop the reservation entirely. */
-export async function unreserve(ctx: OpsContext): Promise<void> {
-  await ctx.clients.lambda.send(new DeleteFunctionConcurrencyCommand({ FunctionName: ctx.names.schedulerFunction }));
 }
 
 // ---- endpoints outside Terraform, scheduler records ------------------------------------------

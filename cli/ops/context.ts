@@ -17,6 +17,7 @@ import { EventBridgeClient } from "@aws-sdk/client-eventbridge";
 import { ECRClient } from "@aws-sdk/client-ecr";
 import { SSMClient } from "@aws-sdk/client-ssm";
 import { LambdaClient } from "@aws-sdk/client-lambda";
+import { SchedulerClient } from "@aws-sdk/client-scheduler";
 import { loadEnvironment } from "../../config";
 import type { EnvironmentConfig } from "../../config/types";
 import { names, Names } from "../../config/naming";
@@ -37,6 +38,8 @@ export interface OpsClients extends SchedulerClients {
   readonly logs: CloudWatchLogsClient;
   readonly ecr: ECRClient;
   readonly lambda: LambdaClient;
+  /** EventBridge Scheduler: teardown pauses the scheduler's own schedules. */
+  readonly scheduler: SchedulerClient;
 }
 
 export type Log = (line: string) => void;
@@ -106,6 +109,7 @@ export function createOpsClients(cfg: EnvironmentConfig): OpsClients {
     ecr: new ECRClient(base),
     ssm: new SSMClient(base),
     lambda: new LambdaClient(base),
+    scheduler: new SchedulerClient(base),
   };
 }
 

@@ -83,7 +83,7 @@ export async function restore(ctx: OpsContext, opts: RestoreOptions = {}): Promi
   await steps.run("resume schedules", async () => {
     const found = await resumeActions(ctx);
     for (const n of found.notes) ctx.log(`      ${n}`);
-    if (!found.actions.length) return { status: "skipped", detail: "training rules enabled and scheduler running already" };
+    if (!found.actions.length) return { status: "skipped", detail: "training rules and scheduler schedules enabled already" };
     const out = await runActions(ctx, found.actions, false);
     const failed = out.filter((o) => o.status === "failed");
     return failed.length

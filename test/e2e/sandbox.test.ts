@@ -67,6 +67,17 @@ test("the teardown dry run changed nothing and a rerun after the teardown is ide
   expect(d).toMatch(/rerun: .*destroy sandbox-compute skipped/);
 });
 
+test("the teardown paused the deployed scheduler schedules and training rule before destroying ops", () => {
+  const paused = lines.filter((l) => /^\s+disable: (schedule|rule) /.test(l)).map((l) => l.trim());
+  expect(paused.sort()).toEqual([
+    "disable: rule retail-forecast-sandbox-scheduled-training",
+    "disable: schedule retail-forecast-sandbox-scheduler-start",
+    "disable: schedule retail-forecast-sandbox-scheduler-stop",
+    "disable: schedule retail-forecast-sandbox-scheduler-stop-idle",
+  ]);
+  expect(lines.filter((l) => /FAILED to/.test(l))).toEqual([]);
+});
+
 test("teardown left only the persistent data and bootstrap stacks", () => {
   expect(phase("teardown")!.details.join("\n")).toMatch(/only sandbox-data and sandbox-bootstrap resources remain/);
 });

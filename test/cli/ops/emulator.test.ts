@@ -8,6 +8,7 @@ import { DescribeEndpointConfigCommand, DescribeHyperParameterTuningJobCommand, 
 import { CreateLoadBalancerCommand, CreateTargetGroupCommand, DescribeLoadBalancersCommand } from "@aws-sdk/client-elastic-load-balancing-v2";
 import { CreateSubnetCommand, CreateVpcCommand } from "@aws-sdk/client-ec2";
 import { DeleteRuleCommand } from "@aws-sdk/client-eventbridge";
+import { CreateScheduleCommand, DeleteScheduleCommand, GetScheduleCommand } from "@aws-sdk/client-scheduler";
 import { Emulator, startEmulator } from "../../../sandbox/emulator";
 import { main } from "../../../cli/ops";
 import { ContextOptions, opsContext, OpsContext } from "../../../cli/ops/context";
@@ -15,6 +16,7 @@ import { train } from "../../../cli/ops/train";
 import { listEndpointRows, stopIdle, toServerless } from "../../../cli/ops/endpoints";
 import { teardown } from "../../../cli/ops/teardown";
 import { restore } from "../../../cli/ops/restore";
+import { pauseActions, resumeActions, runActions } from "../../../cli/ops/cleanup";
 import { currentFacts, takeBackup, restoreData, loadManifest } from "../../../cli/ops/backup";
 import { verifyEnvironment } from "../../../cli/ops/verify";
 import { diffManifest } from "../../../cli/ops/plan";
@@ -60,6 +62,35 @@ async function bucket(name: string, stack: string) {
 }
 /** What a deployed stack's state looks like to the CLI (it only counts managed resources). */
 const deployedState = (kind: string) => put(ctx.names.stateBucket, ctx.names.stateKey(kind), JSON.stringify({ version: 4, resources: [{ mode: "managed", type: "x", name: "y" }] }));
+/** The ops stack's EventBridge Scheduler schedules, as Terraform creates them. */
+const SCHEDULE_ACTIONS = ["start", "stop", "stop-idle"] as const;
+const scheduleName = (a: string) => `${ctx.names.schedulerFunction}-${a}`;
+async function createSchedules() {
+  for (const a of SCHEDULE_ACTIONS) {
+    await ctx.clients.scheduler.send(
+      new CreateScheduleCommand({
+        Name: scheduleName(a),
+        Description: `${a} on weekdays`,
+        ScheduleExpression: a === "start" ? "cron(0 7 ? * MON-FRI *)" : "cron(0 19 ? * MON-FRI *)",
+        ScheduleExpressionTimezone: "Europe/Berlin",
+        FlexibleTimeWindow: { Mode: "OFF" },
+        State: "ENABLED",
+        Target: {
+          Arn: `arn:aws:lambda:us-east-1:123456789012:function:${ctx.names.schedulerFunction}`,
+          RoleArn: fx.ROLE,
+          Input: JSON.stringify({ action: a }),
+          DeadLetterConfig: { Arn: "arn:aws:sqs:us-east-1:123456789012:scheduler-dlq" },
+          RetryPolicy: { MaximumRetryAttempts: 2, MaximumEventAgeInSeconds: 3600 },
+        },
+      }),
+    );
+  }
+}
+const deleteSchedules = () => Promise.all(SCHEDULE_ACTIONS.map((a) => ctx.clients.scheduler.send(new DeleteScheduleCommand({ Name: scheduleName(a) }))));
+const getSchedule = (a: string) => ctx.clients.scheduler.send(new GetScheduleCommand({ Name: scheduleName(a) }));
+async function scheduleStates() {
+  return Object.fromEntries(await Promise.all(SCHEDULE_ACTIONS.map(async (a) => [a, (await getSchedule(a)).State] as const)));
+}
 const emptyState = (kind: string) => put(ctx.names.stateBucket, ctx.names.stateKey(kind), JSON.stringify({ version: 4, resources: [] }));
 
 describe("train", () => {
@@ -219,12 +250,20 @@ describe("endpoints", () => {
 
 describe("teardown and restore (cdktf faked; the e2e test runs the real one)", () => {
   const calls: string[] = [];
+  let schedulesAtDestroy: Record<string, unknown> | undefined;
   const fakeCdktf = async (verb: "deploy" | "destroy", stack: string) => {
     calls.push(`${verb} ${stack}`);
     const kind = stack.replace(/^sandbox-/, "");
-    // what the ops stack owns in this test: the scheduled-training rule
-    if (kind === "ops" && verb === "destroy") await ctx.clients.events.send(new DeleteRuleCommand({ Name: ctx.names.trainingRule, Force: true }));
-    if (kind === "ops" && verb === "deploy") await fx.createRule(ctx.clients.events, ctx.names.trainingRule, { Schedule: "office-hours", Environment: "sandbox", Stack: "sandbox-ops" });
+    // what the ops stack owns in this test: the scheduled-training rule and the scheduler's schedules
+    if (kind === "ops" && verb === "destroy") {
+      schedulesAtDestroy = await scheduleStates();
+      await ctx.clients.events.send(new DeleteRuleCommand({ Name: ctx.names.trainingRule, Force: true }));
+      await deleteSchedules();
+    }
+    if (kind === "ops" && verb === "deploy") {
+      await fx.createRule(ctx.clients.events, ctx.names.trainingRule, { Schedule: "office-hours", Environment: "sandbox", Stack: "sandbox-ops" });
+      await createSchedules();
+    }
     if (verb === "destroy") await emptyState(kind);
     else await deployedState(kind);
   };
@@ -243,6 +282,7 @@ describe("teardown and restore (cdktf faked; the e2e test runs the real one)", (
     await deployedState("ops");
     await deployedState("compute");
     await fx.createRule(ctx.clients.events, ctx.names.trainingRule, { Schedule: "office-hours", Environment: "sandbox", Stack: "sandbox-ops" });
+    await createSchedules();
     await fx.createEndpoint(ctx.clients.sagemaker, "retail-forecast-sandbox-adhoc", { Environment: "sandbox" });
     await ctx.clients.ssm.send(new (await import("@aws-sdk/client-ssm")).PutParameterCommand({ Name: endpointRecordName("/retail-forecast/sandbox/scheduler", "gone-endpoint"), Value: "{}", Type: "String" }));
     const vpc = await ctx.clients.ec2.send(new CreateVpcCommand({ CidrBlock: "10.9.0.0/16" }));
@@ -264,6 +304,8 @@ describe("teardown and restore (cdktf faked; the e2e test runs the real one)", (
     expect(output()).toMatch(/refusing to act without --yes/);
     expect(calls).toEqual([]);
     expect(await fx.ruleState(ctx.clients.events, ctx.names.trainingRule)).toBe("ENABLED");
+    expect(output()).toMatch(/would disable: schedule retail-forecast-sandbox-scheduler-start/);
+    expect(await scheduleStates()).toEqual({ start: "ENABLED", stop: "ENABLED", "stop-idle": "ENABLED" });
     expect(await fx.endpointStatus(ctx.clients.sagemaker, "retail-forecast-sandbox-adhoc")).toBeDefined();
     expect((await ctx.clients.elbv2.send(new DescribeLoadBalancersCommand({}))).LoadBalancers).toHaveLength(1);
 
@@ -283,6 +325,7 @@ describe("teardown and restore (cdktf faked; the e2e test runs the real one)", (
     expect(calls).toEqual(["destroy sandbox-ops", "destroy sandbox-compute"]);
     // paused before the destroy (the fake destroy then removes it, as Terraform would)
     expect(output()).toMatch(/disable: rule retail-forecast-sandbox-scheduled-training/);
+    expect(schedulesAtDestroy).toEqual({ start: "DISABLED", stop: "DISABLED", "stop-idle": "DISABLED" });
     expect((await fx.endpointStatus(ctx.clients.sagemaker, "retail-forecast-sandbox-adhoc"))?.status ?? "gone").toMatch(/gone|Deleting/);
     expect(await fx.readParam(ctx.clients.ssm, endpointRecordName("/retail-forecast/sandbox/scheduler", "gone-endpoint"))).toBeUndefined();
     expect((await ctx.clients.elbv2.send(new DescribeLoadBalancersCommand({}))).LoadBalancers ?? []).toHaveLength(0);
@@ -314,6 +357,7 @@ describe("teardown and restore (cdktf faked; the e2e test runs the real one)", (
     expect(await read(ctx.names.dataBucket, "silver/sales.parquet")).toBe("silver-bytes");
     expect(diffManifest(manifest, await currentFacts(ctx, manifest))).toEqual({ matching: 3, missing: [], mismatched: [] });
     expect(await fx.ruleState(ctx.clients.events, ctx.names.trainingRule)).toBe("ENABLED");
+    expect(await scheduleStates()).toEqual({ start: "ENABLED", stop: "ENABLED", "stop-idle": "ENABLED" });
     expect(output()).toMatch(/2 copied back, 1 already identical; all 3 sha256 checksums match/);
 
     // rerun: nothing to copy
@@ -321,6 +365,37 @@ describe("teardown and restore (cdktf faked; the e2e test runs the real one)", (
     const r2 = await restore(ctx, { cdktf: fakeCdktf });
     expect(r2.steps.find((s) => s.step === "restore data")?.status).toBe("skipped");
     process.stdout.write(`ops emulator timings: teardown (dry run + real, fake cdktf) ${teardownMs} ms, restore ${restoreMs} ms\n`);
+  });
+
+  test("pause disables the scheduler's schedules keeping the rest of their definition; resume enables them unless the config keeps them off", async () => {
+    // fresh, ENABLED schedules whatever the tests before left
+    await Promise.all(SCHEDULE_ACTIONS.map((a) => ctx.clients.scheduler.send(new DeleteScheduleCommand({ Name: scheduleName(a) })).catch(() => undefined)));
+    await createSchedules();
+    try {
+      const before = await getSchedule("stop");
+      const paused = await pauseActions(ctx);
+      expect(paused.actions.filter((a) => a.kind === "schedule").map((a) => a.id)).toEqual(SCHEDULE_ACTIONS.map(scheduleName));
+      expect((await runActions(ctx, paused.actions, false)).every((o) => o.status === "done")).toBe(true);
+      const after = await getSchedule("stop");
+      expect(after.State).toBe("DISABLED");
+      const keep = ({ ScheduleExpression, ScheduleExpressionTimezone, Description, FlexibleTimeWindow, Target }: typeof before) => ({ ScheduleExpression, ScheduleExpressionTimezone, Description, FlexibleTimeWindow, Target });
+      expect(keep(after)).toEqual(keep(before));
+      // a second pause has nothing to do
+      expect((await pauseActions(ctx)).notes).toEqual(expect.arrayContaining([`schedule ${scheduleName("stop")} already disabled`]));
+
+      // an environment whose config keeps the schedules off: resume leaves them off and says so
+      const off = { ...ctx, cfg: { ...ctx.cfg, schedule: { ...ctx.cfg.schedule, enabled: false } } };
+      const kept = await resumeActions(off);
+      expect(kept.actions.filter((a) => a.kind === "schedule")).toEqual([]);
+      expect(kept.notes).toEqual(expect.arrayContaining([`schedule ${scheduleName("start")} left disabled: the sandbox config has schedule.enabled false`]));
+
+      const resumed = await resumeActions(ctx);
+      await runActions(ctx, resumed.actions, false);
+      expect(await scheduleStates()).toEqual({ start: "ENABLED", stop: "ENABLED", "stop-idle": "ENABLED" });
+      expect(keep(await getSchedule("stop"))).toEqual(keep(before));
+    } finally {
+      await deleteSchedules();
+    }
   });
 
   test("verify reports a leftover of a destroyed stack, and passes once it is gone", async () => {
