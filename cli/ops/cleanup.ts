@@ -17,11 +17,9 @@ import { DeleteEndpointConfigCommand, paginateListEndpointConfigs, paginateListE
 import {
   DeleteLoadBalancerCommand,
   DeleteTargetGroupCommand,
-  DescribeLoadBalancersCommand,
   DescribeTagsCommand,
-  DescribeTargetGroupsCommand,
-  DescribeLoadBalancersCommandOutput,
-  DescribeTargetGroupsCommandOutput,
+  paginateDescribeLoadBalancers,
+  paginateDescribeTargetGroups,
 } from "@aws-sdk/client-elastic-load-balancing-v2";
 import { DeleteSecurityGroupCommand, DescribeSecurityGroupsCommand } from "@aws-sdk/client-ec2";
 import { BatchDeleteImageCommand, paginateDescribeImages } from "@aws-sdk/client-ecr";
@@ -122,38 +120,32 @@ export async function setScheduleState(ctx: OpsContext, name: string, groupName:
   );
 }
 
-export async function pauseActions(ctx: OpsContext): Promise<{ actions: Action[]; notes: string[] }> {
+/**
+ * Pause (enable=false) or resume (enable=true): the tagged EventBridge rules and the scheduler's
+ * schedules that are not already in the wanted state. Resume leaves the schedules off where the
+ * environment's config keeps them off.
+ */
+async function switchActions(ctx: OpsContext, enable: boolean): Promise<{ actions: Action[]; notes: string[] }> {
+  const want = enable ? "ENABLED" : "DISABLED";
+  const what = enable ? "enable" : "disable";
   const actions: Action[] = [];
   const notes: string[] = [];
   for (const r of await scheduledRules(ctx)) {
-    if (r.state === "DISABLED") notes.push(`rule ${r.name} already disabled`);
-    else actions.push({ kind: "rule", id: r.name, what: "disable", run: () => schedAws.setRuleEnabled(ctx.clients.events, r.name, false) });
+    if (r.state === want) notes.push(`rule ${r.name} already ${what}d`);
+    else actions.push({ kind: "rule", id: r.name, what, run: () => schedAws.setRuleEnabled(ctx.clients.events, r.name, enable) });
   }
   const schedules = await schedulerSchedules(ctx);
   if (schedules.length === 0) notes.push(`no schedules for ${ctx.names.schedulerFunction} (ops stack not deployed)`);
   for (const s of schedules) {
-    if (s.state === "DISABLED") notes.push(`schedule ${s.name} already disabled`);
-    else actions.push({ kind: "schedule", id: s.name, what: "disable", run: () => setScheduleState(ctx, s.name, s.groupName, "DISABLED") });
+    if (s.state === want) notes.push(`schedule ${s.name} already ${what}d`);
+    else if (enable && ctx.cfg.schedule.enabled === false) notes.push(`schedule ${s.name} left disabled: the ${ctx.cfg.name} config has schedule.enabled false`);
+    else actions.push({ kind: "schedule", id: s.name, what, run: () => setScheduleState(ctx, s.name, s.groupName, want) });
   }
   return { actions, notes };
 }
 
-export async function resumeActions(ctx: OpsContext): Promise<{ actions: Action[]; notes: string[] }> {
-  const actions: Action[] = [];
-  const notes: string[] = [];
-  for (const r of await scheduledRules(ctx)) {
-    if (r.state === "ENABLED") notes.push(`rule ${r.name} already enabled`);
-    else actions.push({ kind: "rule", id: r.name, what: "enable", run: () => schedAws.setRuleEnabled(ctx.clients.events, r.name, true) });
-  }
-  const schedules = await schedulerSchedules(ctx);
-  if (schedules.length === 0) notes.push(`no schedules for ${ctx.names.schedulerFunction} (ops stack not deployed)`);
-  for (const s of schedules) {
-    if (s.state === "ENABLED") notes.push(`schedule ${s.name} already enabled`);
-    else if (ctx.cfg.schedule.enabled === false) notes.push(`schedule ${s.name} left disabled: the ${ctx.cfg.name} config has schedule.enabled false`);
-    else actions.push({ kind: "schedule", id: s.name, what: "enable", run: () => setScheduleState(ctx, s.name, s.groupName, "ENABLED") });
-  }
-  return { actions, notes };
-}
+export const pauseActions = (ctx: OpsContext) => switchActions(ctx, false);
+export const resumeActions = (ctx: OpsContext) => switchActions(ctx, true);
 
 // ---- endpoints outside Terraform, scheduler records ------------------------------------------
 
@@ -241,23 +233,17 @@ export async function kubernetesCleanupActions(ctx: OpsContext): Promise<{ actio
   const cluster = ctx.names.cluster;
   const actions: Action[] = [];
   const lbs: { arn: string; name: string }[] = [];
-  let marker: string | undefined;
-  do {
-    const page: DescribeLoadBalancersCommandOutput = await ctx.clients.elbv2.send(new DescribeLoadBalancersCommand({ Marker: marker }));
+  for await (const page of paginateDescribeLoadBalancers({ client: ctx.clients.elbv2 }, {})) {
     for (const lb of page.LoadBalancers ?? []) lbs.push({ arn: lb.LoadBalancerArn!, name: lb.LoadBalancerName! });
-    marker = page.NextMarker;
-  } while (marker);
+  }
   const lbTags = await elbTags(ctx, lbs.map((l) => l.arn));
   for (const lb of lbs.filter((l) => isClusterOwned(lbTags.get(l.arn) ?? {}, cluster))) {
     actions.push({ kind: "load-balancer", id: lb.name, what: "delete (created by Kubernetes)", run: async () => void (await ctx.clients.elbv2.send(new DeleteLoadBalancerCommand({ LoadBalancerArn: lb.arn }))) });
   }
   const tgs: { arn: string; name: string }[] = [];
-  marker = undefined;
-  do {
-    const page: DescribeTargetGroupsCommandOutput = await ctx.clients.elbv2.send(new DescribeTargetGroupsCommand({ Marker: marker }));
+  for await (const page of paginateDescribeTargetGroups({ client: ctx.clients.elbv2 }, {})) {
     for (const tg of page.TargetGroups ?? []) tgs.push({ arn: tg.TargetGroupArn!, name: tg.TargetGroupName! });
-    marker = page.NextMarker;
-  } while (marker);
+  }
   const tgTags = await elbTags(ctx, tgs.map((t) => t.arn));
   for (const tg of tgs.filter((t) => isClusterOwned(tgTags.get(t.arn) ?? {}, cluster))) {
     actions.push({ kind: "target-group", id: tg.name, what: "delete (created by Kubernetes)", run: async () => void (await ctx.clients.elbv2.send(new DeleteTargetGroupCommand({ TargetGroupArn: tg.arn }))) });
