@@ -284,22 +284,18 @@ export function estimate(input: EstimateInput): Estimate {
         it,
       });
     }
-    if (bu.noncurrentGbPerMonth) {
-      const days = rules.map((r) => one(r.noncurrent_version_expiration)?.noncurrent_days).filter((d) => d !== undefined).map(Number);
+    // Bytes no prefix holds: they grow by a rate and only an expiry of the rules removes them.
+    const expiring = (label: string, gbPerMonth: number | undefined, days: (r: Record<string, any>) => unknown) => {
+      if (!gbPerMonth) return;
+      const found = rules.map(days).filter((d) => d !== undefined).map(Number);
       streams.push({
-        label: "(noncurrent versions)",
-        input: { initialGb: 0, monthlyGrowthGb: bu.noncurrentGbPerMonth, avgObjectMb: 8, accessPattern: "rare" },
-        policy: { transitions: [], expirationDays: days.length ? Math.min(...days) : undefined },
+        label,
+        input: { initialGb: 0, monthlyGrowthGb: gbPerMonth, avgObjectMb: 8, accessPattern: "rare" },
+        policy: { transitions: [], expirationDays: found.length ? Math.min(...found) : undefined },
       });
-    }
-    if (bu.incompleteMultipartGbPerMonth) {
-      const days = rules.map((r) => one(r.abort_incomplete_multipart_upload)?.days_after_initiation).filter((d) => d !== undefined).map(Number);
-      streams.push({
-        label: "(incomplete multipart uploads)",
-        input: { initialGb: 0, monthlyGrowthGb: bu.incompleteMultipartGbPerMonth, avgObjectMb: 8, accessPattern: "rare" },
-        policy: { transitions: [], expirationDays: days.length ? Math.min(...days) : undefined },
-      });
-    }
+    };
+    expiring("(noncurrent versions)", bu.noncurrentGbPerMonth, (r) => one(r.noncurrent_version_expiration)?.noncurrent_days);
+    expiring("(incomplete multipart uploads)", bu.incompleteMultipartGbPerMonth, (r) => one(r.abort_incomplete_multipart_upload)?.days_after_initiation);
     for (const s of streams) {
       const bSeries = simulateStream({ ...s.input, policy: { transitions: [] } }, prices, months);
       const oSeries = simulateStream({ ...s.input, policy: s.policy, itTiering: s.it }, prices, months);

@@ -28,6 +28,7 @@ import { createHash, createHmac } from "crypto";
 import * as fs from "fs";
 import * as path from "path";
 import { PriceTable, PRICES_DIR } from "./prices";
+import { pages } from "../lambda/shared/pages";
 
 const ENDPOINT = "https://api.pricing.us-east-1.amazonaws.com/";
 
@@ -79,18 +80,17 @@ async function signedFetch(target: string, body: object): Promise<any> {
 /** Every on-demand USD price per unit of the products matching `filter`. */
 export async function getProducts(serviceCode: string, filter: Filter): Promise<{ attributes: Record<string, string>; usd: number; unit: string }[]> {
   const out: { attributes: Record<string, string>; usd: number; unit: string }[] = [];
-  let token: string | undefined;
-  do {
-    const res = await signedFetch("AWSPriceListService.GetProducts", {
+  const fetch = (NextToken: string | undefined) =>
+    signedFetch("AWSPriceListService.GetProducts", {
       ServiceCode: serviceCode,
       FormatVersion: "aws_v1",
       Filters: Object.entries(filter).map(([Field, Value]) => ({ Type: "TERM_MATCH", Field, Value })),
       MaxResults: 100,
-      NextToken: token,
+      NextToken,
     });
+  for await (const res of pages(fetch, (p) => p.NextToken)) {
     for (const raw of res.PriceList ?? []) out.push(...parsePriceListItem(typeof raw === "string" ? JSON.parse(raw) : raw));
-    token = res.NextToken;
-  } while (token);
+  }
   return out;
 }
 

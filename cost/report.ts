@@ -18,6 +18,7 @@ import { GetBucketLifecycleConfigurationCommand, ListBucketsCommand, S3Client } 
 import { DescribeEndpointCommand, DescribeEndpointConfigCommand, ListEndpointsCommand, SageMakerClient } from "@aws-sdk/client-sagemaker";
 import { ENVIRONMENTS, EnvironmentName } from "../config";
 import { loadPriceTable, PriceTable, spotDiscount } from "./prices";
+import { pages } from "../lambda/shared/pages";
 
 /** The one method every client has; lets tests pass a small fake. */
 export interface Sender {
@@ -102,12 +103,8 @@ export function defaultClients(region: string): ReportClients {
 
 async function costAndUsage(ce: Sender, input: GetCostAndUsageCommandInput) {
   const results: NonNullable<GetCostAndUsageCommandOutput["ResultsByTime"]> = [];
-  let token: string | undefined;
-  do {
-    const out: GetCostAndUsageCommandOutput = await ce.send(new GetCostAndUsageCommand({ ...input, NextPageToken: token }));
-    results.push(...(out.ResultsByTime ?? []));
-    token = out.NextPageToken;
-  } while (token);
+  const fetch = (t: string | undefined): Promise<GetCostAndUsageCommandOutput> => ce.send(new GetCostAndUsageCommand({ ...input, NextPageToken: t }));
+  for await (const out of pages(fetch, (p) => p.NextPageToken)) results.push(...(out.ResultsByTime ?? []));
   return results;
 }
 
@@ -212,9 +209,7 @@ export async function costReport(o: CostReportOptions): Promise<CostReport> {
   };
 
   await section("S3", async () => {
-    let token: string | undefined;
-    do {
-      const out = await c.s3.send(new ListBucketsCommand({ ContinuationToken: token }));
+    for await (const out of pages((t) => c.s3.send(new ListBucketsCommand({ ContinuationToken: t })), (p: any) => p.ContinuationToken)) {
       for (const b of out.Buckets ?? []) {
         try {
           await c.s3.send(new GetBucketLifecycleConfigurationCommand({ Bucket: b.Name }));
@@ -227,14 +222,11 @@ export async function costReport(o: CostReportOptions): Promise<CostReport> {
           });
         }
       }
-      token = out.ContinuationToken;
-    } while (token);
+    }
   });
 
   await section("CloudWatch Logs", async () => {
-    let token: string | undefined;
-    do {
-      const out = await c.logs.send(new DescribeLogGroupsCommand({ nextToken: token }));
+    for await (const out of pages((t) => c.logs.send(new DescribeLogGroupsCommand({ nextToken: t })), (p: any) => p.nextToken)) {
       for (const g of out.logGroups ?? []) {
         if (g.retentionInDays) continue;
         const gb = (g.storedBytes ?? 0) / 1024 ** 3;
@@ -245,15 +237,12 @@ export async function costReport(o: CostReportOptions): Promise<CostReport> {
           estMonthlySavingsUsd: prices ? gb * prices.logs.storageGbMonth : undefined,
         });
       }
-      token = out.nextToken;
-    } while (token);
+    }
   });
 
   await section("SageMaker", async () => {
     const windowH = o.idleWindowHours ?? cfg.schedule.idleWindowHours;
-    let token: string | undefined;
-    do {
-      const out = await c.sagemaker.send(new ListEndpointsCommand({ NextToken: token, StatusEquals: "InService" }));
+    for await (const out of pages((t) => c.sagemaker.send(new ListEndpointsCommand({ NextToken: t, StatusEquals: "InService" })), (p: any) => p.NextToken)) {
       for (const ep of out.Endpoints ?? []) {
         const d = await c.sagemaker.send(new DescribeEndpointCommand({ EndpointName: ep.EndpointName }));
         let invocations = 0;
@@ -299,18 +288,13 @@ export async function costReport(o: CostReportOptions): Promise<CostReport> {
           estMonthlySavingsUsd: monthly,
         });
       }
-      token = out.NextToken;
-    } while (token);
+    }
   });
 
   await section("EKS", async () => {
-    let token: string | undefined;
-    do {
-      const out = await c.eks.send(new ListClustersCommand({ nextToken: token }));
+    for await (const out of pages((t) => c.eks.send(new ListClustersCommand({ nextToken: t })), (p: any) => p.nextToken)) {
       for (const cluster of out.clusters ?? []) {
-        let ngToken: string | undefined;
-        do {
-          const ngs = await c.eks.send(new ListNodegroupsCommand({ clusterName: cluster, nextToken: ngToken }));
+        for await (const ngs of pages((t) => c.eks.send(new ListNodegroupsCommand({ clusterName: cluster, nextToken: t })), (p: any) => p.nextToken)) {
           for (const name of ngs.nodegroups ?? []) {
             const ng = (await c.eks.send(new DescribeNodegroupCommand({ clusterName: cluster, nodegroupName: name }))).nodegroup;
             if ((ng?.capacityType ?? "ON_DEMAND") !== "ON_DEMAND") continue;
@@ -328,19 +312,15 @@ export async function costReport(o: CostReportOptions): Promise<CostReport> {
               estMonthlySavingsUsd: saving,
             });
           }
-          ngToken = ngs.nextToken;
-        } while (ngToken);
+        }
       }
-      token = out.nextToken;
-    } while (token);
+    }
   });
 
   await section("ECR", async () => {
     const oldDays = o.oldImageDays ?? 90;
     const cutoff = now.getTime() - oldDays * DAY;
-    let token: string | undefined;
-    do {
-      const out = await c.ecr.send(new DescribeRepositoriesCommand({ nextToken: token }));
+    for await (const out of pages((t) => c.ecr.send(new DescribeRepositoriesCommand({ nextToken: t })), (p: any) => p.nextToken)) {
       for (const repo of out.repositories ?? []) {
         try {
           await c.ecr.send(new GetLifecyclePolicyCommand({ repositoryName: repo.repositoryName }));
@@ -350,9 +330,7 @@ export async function costReport(o: CostReportOptions): Promise<CostReport> {
         }
         let count = 0;
         let bytes = 0;
-        let imgToken: string | undefined;
-        do {
-          const imgs = await c.ecr.send(new DescribeImagesCommand({ repositoryName: repo.repositoryName, nextToken: imgToken }));
+        for await (const imgs of pages((t) => c.ecr.send(new DescribeImagesCommand({ repositoryName: repo.repositoryName, nextToken: t })), (p: any) => p.nextToken)) {
           for (const img of imgs.imageDetails ?? []) {
             const pushed = img.imagePushedAt ? new Date(img.imagePushedAt).getTime() : now.getTime();
             if (pushed < cutoff) {
@@ -360,8 +338,7 @@ export async function costReport(o: CostReportOptions): Promise<CostReport> {
               bytes += img.imageSizeInBytes ?? 0;
             }
           }
-          imgToken = imgs.nextToken;
-        } while (imgToken);
+        }
         if (count > 0) {
           const gb = bytes / 1024 ** 3;
           recs.push({
@@ -372,8 +349,7 @@ export async function costReport(o: CostReportOptions): Promise<CostReport> {
           });
         }
       }
-      token = out.nextToken;
-    } while (token);
+    }
   });
 
   return {

@@ -17,6 +17,7 @@ import { EnvironmentConfig } from "../config/types";
 import { names } from "../config/naming";
 import { MISSION_LIFECYCLE_RULES } from "../stacks/data";
 import { REQUIRED_TAG_KEYS } from "../modules/tags";
+import { pages } from "../lambda/shared/pages";
 
 export interface Check {
   readonly name: string;
@@ -39,14 +40,12 @@ function expectEqual(what: string, actual: unknown, expected: unknown): void {
 export async function taggedResources(cfg: EnvironmentConfig, c: ClientSettings): Promise<Map<string, Record<string, string>>> {
   const api = new ResourceGroupsTaggingAPIClient(c);
   const out = new Map<string, Record<string, string>>();
-  let token: string | undefined;
-  do {
-    const page = await api.send(new GetResourcesCommand({ TagFilters: [{ Key: "Environment", Values: [cfg.name] }], PaginationToken: token }));
+  const fetch = (PaginationToken: string | undefined) => api.send(new GetResourcesCommand({ TagFilters: [{ Key: "Environment", Values: [cfg.name] }], PaginationToken }));
+  for await (const page of pages(fetch, (p) => p.PaginationToken)) {
     for (const r of page.ResourceTagMappingList ?? []) {
       out.set(r.ResourceARN!, Object.fromEntries((r.Tags ?? []).map((t) => [t.Key!, t.Value!])));
     }
-    token = page.PaginationToken || undefined;
-  } while (token);
+  }
   return out;
 }
 

@@ -9,7 +9,7 @@
 import { paginateGetResources } from "@aws-sdk/client-resource-groups-tagging-api";
 import { DescribeClusterCommand, paginateListClusters } from "@aws-sdk/client-eks";
 import { DescribeEndpointCommand, paginateListEndpoints, paginateListTags } from "@aws-sdk/client-sagemaker";
-import { DescribeLoadBalancersCommand, DescribeTagsCommand, DescribeTargetGroupsCommand } from "@aws-sdk/client-elastic-load-balancing-v2";
+import { DescribeLoadBalancersCommand, DescribeTagsCommand, DescribeTargetGroupsCommand, paginateDescribeLoadBalancers } from "@aws-sdk/client-elastic-load-balancing-v2";
 import { DescribeInstancesCommand, DescribeNatGatewaysCommand, DescribeTagsCommand as Ec2DescribeTagsCommand } from "@aws-sdk/client-ec2";
 import { DescribeLogGroupsCommand, paginateDescribeLogGroups } from "@aws-sdk/client-cloudwatch-logs";
 import { HeadBucketCommand } from "@aws-sdk/client-s3";
@@ -87,13 +87,8 @@ async function fromServices(ctx: OpsContext): Promise<(Leftover & { arn: string 
       if (tags.Environment === env || e.EndpointName!.startsWith(`${ctx.names.prefix}-`)) add("sagemaker:endpoint", e.EndpointArn!, tags);
     }
   }
-  let marker: string | undefined;
   const lbs: string[] = [];
-  do {
-    const page = await c.elbv2.send(new DescribeLoadBalancersCommand({ Marker: marker }));
-    lbs.push(...(page.LoadBalancers ?? []).map((l) => l.LoadBalancerArn!));
-    marker = page.NextMarker;
-  } while (marker);
+  for await (const page of paginateDescribeLoadBalancers({ client: c.elbv2 }, {})) lbs.push(...(page.LoadBalancers ?? []).map((l) => l.LoadBalancerArn!));
   for (let i = 0; i < lbs.length; i += 20) {
     const res = await c.elbv2.send(new DescribeTagsCommand({ ResourceArns: lbs.slice(i, i + 20) }));
     for (const d of res.TagDescriptions ?? []) {

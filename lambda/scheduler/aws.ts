@@ -36,6 +36,7 @@ import {
 import { errorName } from "../shared/retry";
 import type { NodegroupFacts } from "./plan";
 import type { Scaling, Tags } from "./types";
+import { pages } from "../shared/pages";
 
 export interface SchedulerClients {
   readonly eks: EKSClient;
@@ -228,12 +229,9 @@ export interface RuleFacts {
 /** Rules on the default bus (where scheduled rules live). */
 export async function listRules(events: EventBridgeClient): Promise<RuleFacts[]> {
   const out: RuleFacts[] = [];
-  let NextToken: string | undefined;
-  do {
-    const page = await events.send(new ListRulesCommand({ NextToken, Limit: 100 }));
+  for await (const page of pages((NextToken) => events.send(new ListRulesCommand({ NextToken, Limit: 100 })), (p) => p.NextToken)) {
     for (const r of page.Rules ?? []) out.push({ name: r.Name!, arn: r.Arn!, state: r.State, managedBy: r.ManagedBy });
-    NextToken = page.NextToken;
-  } while (NextToken);
+  }
   return out;
 }
 
