@@ -1,0 +1,46 @@
+import { actionMatches, decodePolicy, isPublic, TfResource } from "../../terraform";
+import { cannotDecide, companions, fail, Finding, missingCompanion, Rule, RuleContext } from "../rule";
+
+export const S3TlsOnly: Rule = {
+  name: "s3-tls-only",
+  checks: {
+    "AwsSolutions-S10": {
+      meaning:
+        "every aws_s3_bucket's policy has a Deny to every principal of s3:* (or *) on the bucket and its objects when aws:SecureTransport is false",
+    },
+  },
+  check(ctx: RuleContext): Finding[] {
+    const id = "AwsSolutions-S10";
+    const out: Finding[] = [];
+    for (const b of ctx.model.ofType("aws_s3_bucket")) {
+      const c = companions(ctx, "aws_s3_bucket_policy", "bucket", b);
+      const owners: TfResource[] = [...c.found, ...(b.attrs.policy !== undefined ? [b] : [])];
+      if (!owners.length) {
+        out.push(missingCompanion(id, b, c, "bucket has no policy, so nothing denies requests without TLS"));
+        continue;
+      }
+      const decoded = owners.map((o) => ({ o, d: decodePolicy(ctx.model, o.attrs.policy, o) }));
+      const covers = (r: string, objects: boolean) =>
+        r === "*" || (objects ? r.endsWith("/*") && ctx.model.refersTo(r.slice(0, -2), b, b) : !r.endsWith("/*") && ctx.model.refersTo(r, b, b));
+      const ok = decoded.some(({ d }) =>
+        d.doc?.statements.some(
+          (s) =>
+            s.effect === "Deny" &&
+            isPublic(s.principals) &&
+            s.actions.some((a) => actionMatches(a, "s3:*")) &&
+            s.conditions.some((k) => k.test.toLowerCase() === "bool" && k.variable.toLowerCase() === "aws:securetransport" && k.values.includes("false")) &&
+            s.resources.some((r) => covers(r, false)) &&
+            s.resources.some((r) => covers(r, true)),
+        ),
+      );
+      if (ok) continue;
+      const unreadable = decoded.filter(({ d }) => d.undecided !== undefined);
+      out.push(
+        unreadable.length
+          ? cannotDecide(id, b, unreadable.map(({ o, d }) => `${o.address}: ${d.undecided}`).join("; "))
+          : fail(id, b, "no bucket policy statement denies s3:* on the bucket and its objects when aws:SecureTransport is false"),
+      );
+    }
+    return out;
+  },
+};

@@ -1,0 +1,39 @@
+import { decodePolicy, grants, TfResource } from "../../terraform";
+import { ALERTING_SERVICES } from "../../modules/alert-topic";
+import { cannotDecide, companions, fail, Finding, missingCompanion, Rule, RuleContext } from "../rule";
+
+const id = "RF_SNS_ALERT_PUBLISHERS";
+
+export const SnsAlertPublishers: Rule = {
+  name: "sns-alert-publishers",
+  checks: {
+    [id]: {
+      meaning: `every aws_sns_topic has a topic policy whose Allows of sns:Publish name only the alerting services (${ALERTING_SERVICES.join(", ")})`,
+      differs: "CKV_AWS_169 and CKV_AWS_385 forbid public and unconditioned cross-account access; this also keeps the account's own principals off the alert topic (the default policy lets the whole account publish)",
+    },
+  },
+  check(ctx: RuleContext): Finding[] {
+    const out: Finding[] = [];
+    for (const t of ctx.model.ofType("aws_sns_topic")) {
+      const c = companions(ctx, "aws_sns_topic_policy", "arn", t);
+      const owners: TfResource[] = [...c.found, ...(t.attrs.policy !== undefined ? [t] : [])];
+      if (!owners.length) {
+        out.push(missingCompanion(id, t, c, "topic has no policy (the default lets the whole account publish)"));
+        continue;
+      }
+      for (const o of owners) {
+        const d = decodePolicy(ctx.model, o.attrs.policy, o);
+        if (d.undecided !== undefined) {
+          out.push(cannotDecide(id, t, `${o.address}: ${d.undecided}`));
+          continue;
+        }
+        for (const s of d.doc.statements.filter((x) => grants(x, "sns:Publish"))) {
+          const ps = s.principals ?? [];
+          const onlyAlerting = ps.length > 0 && ps.every((p) => p.type === "Service" && p.values.every((v) => ALERTING_SERVICES.includes(v)));
+          if (!onlyAlerting) out.push(fail(id, t, `${o.address} statement ${s.sid ?? `#${s.index}`} lets ${JSON.stringify(ps)} publish; allowed: ${ALERTING_SERVICES.join(", ")}`));
+        }
+      }
+    }
+    return out;
+  },
+};
