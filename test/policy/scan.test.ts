@@ -156,3 +156,8 @@ describe("policy skips: the exception list as the scanners' configuration", () =
     expect(JSON.parse(r.stdout).exceptions.find((e: any) => e.ruleId === "CKV_AWS_338").enforcedHere).toBe(false);
   });
 });
+
+test("policy/README.md lists every check id the rules claim", () => {
+  const readme = fs.readFileSync(path.join(__dirname, "..", "..", "policy", "README.md"), "utf8");
+  for (const c of claimedChecks()) expect(readme).toContain(`| \`${c.id}\``);
+});
