@@ -8,7 +8,7 @@
  * A rule that cannot read what it must judge (an expression synth did not resolve, an IAM
  * document the model cannot decode) reports "cannot decide" for that resource, never a pass.
  */
-import { AttachedDocument, attachedDocuments, block, isExpression, isUnresolvedToken, TerraformModel, TfResource, TfStack } from "../terraform";
+import { AttachedDocument, attachedDocuments, block, decodePolicy, isExpression, isUnresolvedToken, TerraformModel, TfResource, TfStack } from "../terraform";
 
 /** What a finding is about: a resource, a data source, or a stack-level block (`provider.aws`). */
 export interface Subject {
@@ -118,4 +118,18 @@ export function missingCompanion(id: string, target: TfResource, c: { unknown: T
 export function present(id: string, r: TfResource, path: string, message: string): Finding[] {
   const v = attr(r, path);
   return v === undefined || v === null || v === "" ? [fail(id, r, message)] : [];
+}
+
+/**
+ * A resource's own policy documents, decoded: its companion policy resources (`type` joined by
+ * `attrName`) and its inline `policy` attribute. `none` when it has no policy at all: the
+ * finding for that (or "cannot decide", when an unreadable companion may be it).
+ */
+export function resourcePolicies(ctx: RuleContext, type: string, attrName: string, target: TfResource, id: string, noneMessage: string) {
+  const c = companions(ctx, type, attrName, target);
+  const owners = [...c.found, ...(target.attrs.policy !== undefined ? [target] : [])];
+  return {
+    none: owners.length ? undefined : missingCompanion(id, target, c, noneMessage),
+    policies: owners.map((owner) => ({ owner, decoded: decodePolicy(ctx.model, owner.attrs.policy, owner) })),
+  };
 }

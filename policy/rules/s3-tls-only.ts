@@ -1,5 +1,5 @@
-import { actionMatches, decodePolicy, isPublic, TfResource } from "../../terraform";
-import { cannotDecide, companions, fail, Finding, missingCompanion, Rule, RuleContext } from "../rule";
+import { actionMatches, isPublic } from "../../terraform";
+import { cannotDecide, fail, Finding, resourcePolicies, Rule, RuleContext } from "../rule";
 
 export const S3TlsOnly: Rule = {
   name: "s3-tls-only",
@@ -13,17 +13,15 @@ export const S3TlsOnly: Rule = {
     const id = "AwsSolutions-S10";
     const out: Finding[] = [];
     for (const b of ctx.model.ofType("aws_s3_bucket")) {
-      const c = companions(ctx, "aws_s3_bucket_policy", "bucket", b);
-      const owners: TfResource[] = [...c.found, ...(b.attrs.policy !== undefined ? [b] : [])];
-      if (!owners.length) {
-        out.push(missingCompanion(id, b, c, "bucket has no policy, so nothing denies requests without TLS"));
+      const { none, policies } = resourcePolicies(ctx, "aws_s3_bucket_policy", "bucket", b, id, "bucket has no policy, so nothing denies requests without TLS");
+      if (none) {
+        out.push(none);
         continue;
       }
-      const decoded = owners.map((o) => ({ o, d: decodePolicy(ctx.model, o.attrs.policy, o) }));
       const covers = (r: string, objects: boolean) =>
         r === "*" || (objects ? r.endsWith("/*") && ctx.model.refersTo(r.slice(0, -2), b, b) : !r.endsWith("/*") && ctx.model.refersTo(r, b, b));
-      const ok = decoded.some(({ d }) =>
-        d.doc?.statements.some(
+      const ok = policies.some(({ decoded }) =>
+        decoded.doc?.statements.some(
           (s) =>
             s.effect === "Deny" &&
             isPublic(s.principals) &&
@@ -34,10 +32,10 @@ export const S3TlsOnly: Rule = {
         ),
       );
       if (ok) continue;
-      const unreadable = decoded.filter(({ d }) => d.undecided !== undefined);
+      const unreadable = policies.filter(({ decoded }) => decoded.undecided !== undefined);
       out.push(
         unreadable.length
-          ? cannotDecide(id, b, unreadable.map(({ o, d }) => `${o.address}: ${d.undecided}`).join("; "))
+          ? cannotDecide(id, b, unreadable.map(({ owner, decoded }) => `${owner.address}: ${decoded.undecided}`).join("; "))
           : fail(id, b, "no bucket policy statement denies s3:* on the bucket and its objects when aws:SecureTransport is false"),
       );
     }

@@ -1,6 +1,6 @@
-import { decodePolicy, grants, TfResource } from "../../terraform";
+import { grants } from "../../terraform";
 import { ALERTING_SERVICES } from "../../modules/alert-topic";
-import { cannotDecide, companions, fail, Finding, missingCompanion, Rule, RuleContext } from "../rule";
+import { cannotDecide, fail, Finding, resourcePolicies, Rule, RuleContext } from "../rule";
 
 const id = "RF_SNS_ALERT_PUBLISHERS";
 
@@ -15,14 +15,12 @@ export const SnsAlertPublishers: Rule = {
   check(ctx: RuleContext): Finding[] {
     const out: Finding[] = [];
     for (const t of ctx.model.ofType("aws_sns_topic")) {
-      const c = companions(ctx, "aws_sns_topic_policy", "arn", t);
-      const owners: TfResource[] = [...c.found, ...(t.attrs.policy !== undefined ? [t] : [])];
-      if (!owners.length) {
-        out.push(missingCompanion(id, t, c, "topic has no policy (the default lets the whole account publish)"));
+      const { none, policies } = resourcePolicies(ctx, "aws_sns_topic_policy", "arn", t, id, "topic has no policy (the default lets the whole account publish)");
+      if (none) {
+        out.push(none);
         continue;
       }
-      for (const o of owners) {
-        const d = decodePolicy(ctx.model, o.attrs.policy, o);
+      for (const { owner: o, decoded: d } of policies) {
         if (d.undecided !== undefined) {
           out.push(cannotDecide(id, t, `${o.address}: ${d.undecided}`));
           continue;
