@@ -29,7 +29,6 @@ export function locate(subject: Subject, cwd = process.cwd()): { file?: string; 
       at = t < 0 ? -1 : text.indexOf(`"${name}": {`, t);
     }
     if (at >= 0) return { file: rel, line: text.slice(0, at).split("\n").length };
-    if (name === undefined || at < 0) continue;
   }
   return { file: files[0] ? path.relative(cwd, files[0]).split(path.sep).join("/") : undefined, line: 1 };
 }
@@ -113,7 +112,6 @@ export function toSarif(rep: ScanReport): string {
         tool: {
           driver: {
             name: TOOL,
-            informationUri: "https://github.com/retail-forecast/platform/blob/main/POLICY.md",
             rules: checks.map((c) => ({
               id: c.id,
               name: c.rule.name,
