@@ -21,8 +21,9 @@ export const SKIP_FORMATS = ["checkov", "trivy"] as const;
 export type SkipFormat = (typeof SKIP_FORMATS)[number];
 
 /**
- * Trivy ids of the Checkov checks this project excepts without claiming them (no rule here
- * checks them, so no rule's `same` names their Trivy twin). From Trivy's AVD pages.
+ * Trivy checks that the same decision covers, for Checkov checks excepted here (no rule's
+ * `same` names them: their conditions are close, not equal; e.g. AVD-AWS-0132 wants a customer
+ * key where CKV_AWS_145 accepts any SSE-KMS, and SSE-S3 fails both). From Trivy's AVD pages.
  */
 export const TRIVY_TWINS: Readonly<Record<string, readonly string[]>> = {
   CKV_AWS_145: ["AVD-AWS-0132"],
