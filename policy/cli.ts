@@ -77,7 +77,7 @@ export function buildProgram(io: Io, setExit: (code: number) => void): Command {
       try {
         model = await loadTerraform(target);
       } catch (e) {
-        if (e instanceof TerraformLoadError) throw new UsageError(`${target}: ${e.message}`);
+        if (e instanceof TerraformLoadError) throw new UsageError(e.message); // it names the file already
         throw e;
       }
       const unknownEnv: TfStack[] = o.env ? [] : model.stacks.filter((s) => !inferEnvironment(s.name));
