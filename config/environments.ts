@@ -106,7 +106,9 @@ export const ENVIRONMENTS: Readonly<Record<EnvironmentName, EnvironmentConfig>> 
     network: { vpcCidr: "10.30.0.0/16", natGateways: 2, eksPublicAccessCidrs: ["203.0.113.0/24"] },
     eks: {
       version: "1.35",
-      logTypes: ["api", "audit", "authenticator"],
+      // All five in prod (CKV_AWS_37): the control plane's full trail where it matters; outside
+      // prod only audit + authenticator, by cost (policy/exceptions.ts).
+      logTypes: ["api", "audit", "authenticator", "controllerManager", "scheduler"],
       nodeGroups: {
         // On-demand floor keeps the API up through a spot reclaim storm.
         base: {

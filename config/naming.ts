@@ -26,6 +26,8 @@ export function names(cfg: Pick<EnvironmentConfig, "project" | "name" | "account
     endpoint,
     endpointConfig: `${endpoint}-config`,
     model: `${prefix}-model`,
+    /** Alias of the compute stack's KMS key: the key is recreated with every restore, its alias name is not. */
+    computeKeyAlias: `alias/${prefix}-compute`,
     sagemakerRole: `${prefix}-sagemaker`,
     logGroups: {
       eks: `/aws/eks/${cluster}/cluster`,

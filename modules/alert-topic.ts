@@ -11,7 +11,10 @@ import { KmsAlias } from "@cdktf/provider-aws/lib/kms-alias";
 import { SnsTopic } from "@cdktf/provider-aws/lib/sns-topic";
 import { SnsTopicPolicy } from "@cdktf/provider-aws/lib/sns-topic-policy";
 import { SnsTopicSubscription } from "@cdktf/provider-aws/lib/sns-topic-subscription";
-import { ALERTING_SERVICES } from "./policy/rules/sns-restricted-publishers";
+import { keyPolicy } from "./kms";
+
+/** The AWS services that alert: budgets, Cost Anomaly Detection, CloudWatch alarms. The only publishers. */
+export const ALERTING_SERVICES = ["budgets.amazonaws.com", "costalerts.amazonaws.com", "cloudwatch.amazonaws.com"];
 
 export interface AlertTopicProps {
   readonly topicName: string;
@@ -30,16 +33,7 @@ export class AlertTopic extends Construct {
       description: `${props.topicName}: encrypts alert messages`,
       enableKeyRotation: true,
       deletionWindowInDays: 7,
-      policy: JSON.stringify({
-        Version: "2012-10-17",
-        Statement: [
-          {
-            Sid: "AccountAdministers",
-            Effect: "Allow",
-            Principal: { AWS: `arn:aws:iam::${props.accountId}:root` },
-            Action: "kms:*",
-            Resource: "*",
-          },
+      policy: keyPolicy(props.accountId, [
           {
             // Services publishing to an encrypted topic need the key; the AWS-managed SNS key refuses them.
             Sid: "AlertingServicesEncrypt",
@@ -49,8 +43,7 @@ export class AlertTopic extends Construct {
             Resource: "*",
             Condition: { StringEquals: { "aws:SourceAccount": props.accountId } },
           },
-        ],
-      }),
+        ]),
     });
     new KmsAlias(this, "KeyAlias", { name: `alias/${props.topicName}`, targetKeyId: this.key.keyId });
     this.topic = new SnsTopic(this, "Resource", { name: props.topicName, kmsMasterKeyId: this.key.arn });

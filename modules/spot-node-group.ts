@@ -35,7 +35,7 @@ export interface SpotNodeGroupProps {
   readonly instanceTags: Readonly<Record<string, string>>;
   /**
    * IMDS hop limit: 1 blocks pods from node credentials, 2 lets non-IRSA pods through.
-   * @default 2 (exception CKV_AWS_341 in modules/policy/exceptions.ts)
+   * @default 2 (exception CKV_AWS_341 in policy/exceptions.ts)
    */
   readonly imdsHopLimit?: number;
   /** Resources the node group must wait for (role policy attachments). */

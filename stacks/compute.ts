@@ -6,6 +6,8 @@
 import { Construct } from "constructs";
 import { TerraformOutput } from "cdktf";
 import { KmsKey } from "@cdktf/provider-aws/lib/kms-key";
+import { KmsAlias } from "@cdktf/provider-aws/lib/kms-alias";
+import { keyPolicy } from "../modules/kms";
 import { PlatformStack, PlatformStackProps } from "./platform-stack";
 import { Network } from "../modules/network";
 import { EksCluster } from "../modules/eks-cluster";
@@ -37,7 +39,11 @@ export class ComputeStack extends PlatformStack {
       description: `${n.prefix}: EKS secrets and SageMaker endpoint storage`,
       enableKeyRotation: true,
       deletionWindowInDays: 7,
+      policy: keyPolicy(cfg.accountId),
     });
+    // The ops stack outlives this one, and every restore makes a new key: the scheduler's grant
+    // names the key by this alias (kms:ResourceAliases), which each restore recreates.
+    new KmsAlias(this, "ComputeKeyAlias", { name: n.computeKeyAlias, targetKeyId: key.keyId });
 
     const eks = new EksCluster(this, "Cluster", {
       name: n.cluster,

@@ -40,6 +40,9 @@ export class OpsStack extends PlatformStack {
         accountId: cfg.accountId,
         scheduleName: s.name,
         recordPrefix: n.schedulerRecordPrefix,
+        // A real-time endpoint config names the compute key: recreating the endpoint each
+        // morning needs kms:CreateGrant on it (RF_KMS_ENDPOINT_GRANT).
+        endpointKmsKeyAliases: cfg.sagemaker.endpoint.mode === "realtime" ? [n.computeKeyAlias] : [],
       }),
       schedules: [
         { name: "stop", cron: s.stopCron, timezone: s.timezone, input: { action: "stop" }, enabled: s.enabled },

@@ -9,7 +9,7 @@ import { AwsProvider, AwsProviderEndpoints } from "@cdktf/provider-aws/lib/provi
 import { EnvironmentConfig } from "../config/types";
 import { names, Names } from "../config/naming";
 import { requiredTags } from "../modules/tags";
-import { PolicyAspect } from "../modules/policy/aspect";
+import { PolicyAspect } from "../policy/aspect";
 
 export type StackKind = "bootstrap" | "data" | "compute" | "ops";
 
@@ -62,7 +62,7 @@ export abstract class PlatformStack extends TerraformStack {
     if (kind === "bootstrap") {
       // The state bucket cannot hold its own state: bootstrap keeps local state, once per account.
       new LocalBackend(this, { path: `terraform.${n.stackName(kind)}.tfstate` });
-      Aspects.of(this).add(new PolicyAspect({ config: cfg }));
+      Aspects.of(this).add(new PolicyAspect({ environment: cfg.name }));
       return;
     }
     const backend = new S3Backend(this, {
@@ -86,6 +86,6 @@ export abstract class PlatformStack extends TerraformStack {
     // cdktf 0.21's S3Backend has no field for Terraform 1.10's native S3 locking.
     backend.addOverride("use_lockfile", true);
 
-    Aspects.of(this).add(new PolicyAspect({ config: cfg }));
+    Aspects.of(this).add(new PolicyAspect({ environment: cfg.name }));
   }
 }

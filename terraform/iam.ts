@@ -293,3 +293,78 @@ export function accountPrincipals(principals: readonly Principal[] | undefined):
     .flatMap((p) => p.values)
     .filter((v) => /^\d{12}$/.test(v) || /^arn:aws[a-z-]*:iam::\d{12}:root$/.test(v));
 }
+
+/**
+ * IAM resource matching: `pattern` (a statement's Resource, with `*` and `?` wildcards) covers
+ * `arn`. Case-sensitive, as IAM compares resource ARNs.
+ */
+export function resourceMatches(pattern: string, arn: string): boolean {
+  const re = new RegExp(`^${pattern.split("*").map((p) => p.split("?").map((q) => q.replace(/[.+^${}()|[\]\\]/g, "\\$&")).join(".")).join(".*")}$`);
+  return re.test(arn);
+}
+
+/**
+ * Condition keys that limit a public principal to known callers (an account, an organisation,
+ * a source resource or network). A public statement restricted by one is not open to the
+ * internet; that is how the scanners' policy libraries read it.
+ */
+const LIMITING_CONDITION_KEYS = [
+  "aws:sourcearn", "aws:sourceaccount", "aws:sourceowner", "aws:sourcevpc", "aws:sourcevpce", "aws:sourceip",
+  "aws:principalorgid", "aws:principalaccount", "aws:principalarn", "aws:principalorgpaths", "aws:userid", "aws:username",
+  "kms:calleraccount", "kms:viaservice",
+];
+
+/** An Allow to everyone that no condition limits to known callers. */
+export function isInternetAccessible(s: Statement): boolean {
+  if (s.effect !== "Allow" || !isPublic(s.principals)) return false;
+  const limited = s.conditions.some(
+    (c) => !/IfExists$|(^|:)(StringNot|ArnNot|NotIpAddress)/i.test(c.test) && LIMITING_CONDITION_KEYS.includes(c.variable.toLowerCase()) && !c.values.includes("*"),
+  );
+  return !limited;
+}
+
+/** Who holds an identity document: the role, user or group it is written on or attached to. */
+export function holdersOf(model: TerraformModel, d: AttachedDocument): TfResource[] {
+  if (d.kind !== "identity") return [];
+  const one = (attr: string, type: string) => {
+    const r = model.resolve(d.owner.attrs[attr], d.owner, [type]);
+    return r ? [r] : [];
+  };
+  switch (d.holder) {
+    case "role":
+      return d.owner.type === "aws_iam_role" ? [d.owner] : one("role", "aws_iam_role");
+    case "user":
+      return one("user", "aws_iam_user");
+    case "group":
+      return one("group", "aws_iam_group");
+    case "managed-policy": {
+      const out: TfResource[] = [];
+      for (const [type, attr, target] of MANAGED_ATTACHMENTS) {
+        for (const a of model.referencing(type, "policy_arn", d.owner)) {
+          for (const v of list(a.attrs[attr])) {
+            const h = model.resolve(v, a, [target]);
+            if (h && !out.includes(h)) out.push(h);
+          }
+        }
+      }
+      return out;
+    }
+    default:
+      return [];
+  }
+}
+
+/** [attachment type, attribute naming the holder(s), holder type]. */
+const MANAGED_ATTACHMENTS: readonly [string, string, string][] = [
+  ["aws_iam_role_policy_attachment", "role", "aws_iam_role"],
+  ["aws_iam_user_policy_attachment", "user", "aws_iam_user"],
+  ["aws_iam_group_policy_attachment", "group", "aws_iam_group"],
+  ["aws_iam_policy_attachment", "roles", "aws_iam_role"],
+  ["aws_iam_policy_attachment", "users", "aws_iam_user"],
+  ["aws_iam_policy_attachment", "groups", "aws_iam_group"],
+];
+
+/** Every identity document a role, user or group holds (inline, policy resources, attached managed policies in the model). */
+export function documentsHeldBy(model: TerraformModel, holder: TfResource, docs: readonly AttachedDocument[] = attachedDocuments(model)): AttachedDocument[] {
+  return docs.filter((d) => d.kind === "identity" && holdersOf(model, d).includes(holder));
+}

@@ -21,6 +21,8 @@ export type Attrs = Readonly<Record<string, any>>;
 export class TfStack {
   /** Region of the default `aws` provider when it is a literal. */
   readonly region?: string;
+  /** The account of the default `aws` provider: its `allowed_account_ids` when that names exactly one. */
+  readonly accountId?: string;
   readonly defaultTags: Readonly<Record<string, string>>;
   private readonly aliasTags = new Map<string, Record<string, string>>();
 
@@ -31,6 +33,7 @@ export class TfStack {
     readonly doc: Attrs,
   ) {
     let region: string | undefined;
+    let account: string | undefined;
     let tags: Record<string, string> = {};
     for (const p of blocks(doc.provider?.aws)) {
       const t = literalStrings(block(p.default_tags)?.tags);
@@ -38,9 +41,12 @@ export class TfStack {
       else {
         tags = t;
         region = literal(p.region);
+        const ids = Array.isArray(p.allowed_account_ids) ? p.allowed_account_ids : [];
+        account = ids.length === 1 ? literal(ids[0]) : undefined;
       }
     }
     this.region = region;
+    this.accountId = account;
     this.defaultTags = tags;
   }
 

@@ -18,11 +18,13 @@ export interface SchedulerPolicyProps {
   /** SSM path of the stop records, e.g. /retail-forecast/dev/scheduler. */
   readonly recordPrefix: string;
   /**
-   * KMS keys of the scheduled endpoint configs (CKV_AWS_98). Recreating an endpoint whose
-   * config names a key needs kms:CreateGrant on it, for grants to AWS services only.
+   * Aliases (`alias/<name>`) of the KMS keys the scheduled endpoint configs name (CKV_AWS_98).
+   * SageMaker creates a grant on that key with the caller's permissions when the endpoint is
+   * recreated, so the scheduler needs kms:CreateGrant on it (for grants to AWS services only).
+   * Aliases, not key ARNs: the compute stack's key is new after every restore, its alias is not.
    * @default - none: endpoints without a customer key
    */
-  readonly endpointKmsKeyArns?: readonly string[];
+  readonly endpointKmsKeyAliases?: readonly string[];
   /** @default "aws" */
   readonly partition?: string;
 }
@@ -45,8 +47,8 @@ export function schedulerPolicyStatements(props: SchedulerPolicyProps): PolicySt
   const arn = (service: string, resource: string) => `arn:${p}:${service}:${region}:${accountId}:${resource}`;
   const tagged = { StringEquals: { "aws:ResourceTag/Schedule": scheduleName } };
 
-  const keys = props.endpointKmsKeyArns ?? [];
-  for (const k of keys) if (!/^arn:[a-z-]+:kms:[a-z0-9-]+:\d{12}:key\/[\w-]+$/.test(k)) throw new Error(`endpointKmsKeyArns must hold KMS key ARNs, got "${k}"`);
+  const aliases = props.endpointKmsKeyAliases ?? [];
+  for (const a of aliases) if (!/^alias\/[\w/-]+$/.test(a) || a.startsWith("alias/aws/")) throw new Error(`endpointKmsKeyAliases must hold customer key aliases like alias/my-key, got "${a}"`);
 
   return [
     {
@@ -137,14 +139,28 @@ export function schedulerPolicyStatements(props: SchedulerPolicyProps): PolicySt
       Action: ["ssm:PutParameter", "ssm:GetParameter", "ssm:GetParametersByPath", "ssm:DeleteParameter"],
       Resource: [arn("ssm", `parameter${props.recordPrefix}`), arn("ssm", `parameter${props.recordPrefix}/*`)],
     },
-    ...(keys.length
+    ...(aliases.length
       ? [
           {
+            // Keys of this account and region that carry one of the aliases, for grants to AWS
+            // services only (SageMaker's grant on the endpoint's storage).
             Sid: "KmsGrantForRecreatedEndpoints",
             Effect: "Allow" as const,
-            Action: ["kms:CreateGrant", "kms:DescribeKey"],
-            Resource: [...keys],
-            Condition: { Bool: { "kms:GrantIsForAWSResource": "true" } },
+            Action: ["kms:CreateGrant"],
+            Resource: [arn("kms", "key/*")],
+            Condition: {
+              Bool: { "kms:GrantIsForAWSResource": "true" },
+              "ForAnyValue:StringEquals": { "kms:ResourceAliases": [...aliases] },
+            },
+          },
+          {
+            // Separate: kms:GrantIsForAWSResource is absent from DescribeKey requests, so a Bool
+            // condition on it would deny them.
+            Sid: "KmsDescribeEndpointKeys",
+            Effect: "Allow" as const,
+            Action: ["kms:DescribeKey"],
+            Resource: [arn("kms", "key/*")],
+            Condition: { "ForAnyValue:StringEquals": { "kms:ResourceAliases": [...aliases] } },
           },
         ]
       : []),

@@ -58,16 +58,35 @@ describe("schedulerPolicyStatements", () => {
   });
 });
 
-test("endpoint KMS keys get a grant-for-AWS-resources-only statement, and only when given", () => {
+describe("KMS grant for recreated endpoints (what the emulator cannot check)", () => {
+  const alias = "alias/retail-forecast-sandbox-compute";
+  const withKey = schedulerPolicyStatements({ ...props, endpointKmsKeyAliases: [alias] });
+  const covers = (s: { Resource: string[] }, keyArn: string) => s.Resource.some((r) => new RegExp(`^${r.replace(/[.+?^${}()|[\]\\]/g, "\\$&").replace(/\*/g, ".*")}$`).test(keyArn));
   const key = "arn:aws:kms:eu-west-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab";
-  expect(statements.some((s) => s.Action.some((a) => a.startsWith("kms:")))).toBe(false);
-  const withKey = schedulerPolicyStatements({ ...props, endpointKmsKeyArns: [key] });
-  expect(withKey.find((s) => s.Sid === "KmsGrantForRecreatedEndpoints")).toEqual({
-    Sid: "KmsGrantForRecreatedEndpoints",
-    Effect: "Allow",
-    Action: ["kms:CreateGrant", "kms:DescribeKey"],
-    Resource: [key],
-    Condition: { Bool: { "kms:GrantIsForAWSResource": "true" } },
+
+  test("no KMS statement without keys", () => {
+    expect(statements.some((s) => s.Action.some((a) => a.startsWith("kms:")))).toBe(false);
   });
-  expect(() => schedulerPolicyStatements({ ...props, endpointKmsKeyArns: ["*"] })).toThrow(/KMS key ARNs/);
+
+  test("kms:CreateGrant on this account's keys carrying the alias, for grants to AWS resources only", () => {
+    const grant = withKey.find((s) => s.Action.includes("kms:CreateGrant"))!;
+    expect(grant).toEqual({
+      Sid: "KmsGrantForRecreatedEndpoints",
+      Effect: "Allow",
+      Action: ["kms:CreateGrant"],
+      Resource: ["arn:aws:kms:eu-west-1:111122223333:key/*"],
+      Condition: { Bool: { "kms:GrantIsForAWSResource": "true" }, "ForAnyValue:StringEquals": { "kms:ResourceAliases": [alias] } },
+    });
+    expect(covers(grant, key)).toBe(true);
+    expect(covers(grant, key.replace("111122223333", "999999999999"))).toBe(false);
+  });
+
+  test("kms:DescribeKey is not behind kms:GrantIsForAWSResource (absent from DescribeKey, so it would deny)", () => {
+    const describe = withKey.find((s) => s.Action.includes("kms:DescribeKey"))!;
+    expect(describe.Condition).toEqual({ "ForAnyValue:StringEquals": { "kms:ResourceAliases": [alias] } });
+  });
+
+  test.each([["*"], ["alias/aws/sagemaker"], ["arn:aws:kms:eu-west-1:111122223333:key/x"]])("fails when an alias is %s", (bad) => {
+    expect(() => schedulerPolicyStatements({ ...props, endpointKmsKeyAliases: [bad] })).toThrow(/customer key aliases/);
+  });
 });

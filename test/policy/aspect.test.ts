@@ -5,9 +5,9 @@ import { EksNodeGroup } from "@cdktf/provider-aws/lib/eks-node-group";
 import { loadEnvironment } from "../../config";
 import { DataStack } from "../../stacks/data";
 import { ComputeStack } from "../../stacks/compute";
-import { isExcepted, POLICY_EXCEPTIONS } from "../../modules/policy/exceptions";
-import { renderPolicy } from "../../cli/policy-exceptions";
-import { RULES } from "../../modules/policy/rules";
+import { isExcepted, POLICY_EXCEPTIONS } from "../../policy/exceptions";
+import { renderExceptions } from "../../policy/cli";
+import { RULES } from "../../policy/rules";
 
 describe("policy aspect on real stacks", () => {
   test("fails synth when a bare bucket is added, naming rule, path and reason", () => {
@@ -16,6 +16,7 @@ describe("policy aspect on real stacks", () => {
     new S3Bucket(stack, "Careless", { bucket: "careless" });
     expect(() => Testing.synth(stack, true)).toThrow(/policy CKV2_AWS_6: dev-data\/Careless: bucket has no aws_s3_bucket_public_access_block/);
     expect(() => Testing.synth(stack, true)).toThrow(/policy CKV2_AWS_61: dev-data\/Careless: bucket has no lifecycle configuration/);
+    expect(() => Testing.synth(stack, true)).toThrow(/policy AVD-AWS-0094: dev-data\/Careless/);
   });
 
   test("fails synth when a log group keeps logs forever", () => {
@@ -41,9 +42,17 @@ describe("policy aspect on real stacks", () => {
 
   test("every exception has a reason; the command prints rules and exceptions", () => {
     for (const e of POLICY_EXCEPTIONS) expect(e.reason.length).toBeGreaterThan(20);
-    const out = renderPolicy();
-    expect(out).toContain(`Enforced rules (${RULES.length})`);
-    expect(out).toContain("CKV_AWS_338");
-    expect(JSON.parse(renderPolicy("json")).exceptions).toHaveLength(POLICY_EXCEPTIONS.length);
+    const out = renderExceptions();
+    expect(out).toContain(`Rules (${RULES.length})`);
+    expect(out).toMatch(/CKV_AWS_338 +\* \[not checked here; scanners skip it\]/);
+    expect(out).toMatch(/CKV_AWS_145 +\* \[waived here\]/);
+    expect(JSON.parse(renderExceptions("json")).exceptions).toHaveLength(POLICY_EXCEPTIONS.length);
+  });
+
+  test("an environment-scoped exception never applies where the environment is unknown", () => {
+    expect(isExcepted("CKV_AWS_37", "dev-compute/Cluster/Resource", "dev")).toBeDefined();
+    expect(isExcepted("CKV_AWS_37", "dev-compute/Cluster/Resource", undefined)).toBeUndefined();
+    expect(isExcepted("CKV_AWS_37", "prod-compute/Cluster/Resource", "prod")).toBeUndefined();
+    expect(isExcepted("CKV_AWS_145", "x/aws_s3_bucket.b", undefined)).toBeDefined();
   });
 });

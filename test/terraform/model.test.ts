@@ -6,12 +6,17 @@ import {
   actionMatches,
   attachedDocuments,
   decodePolicy,
+  documentsHeldBy,
   grants,
+  holdersOf,
+  isInternetAccessible,
   isPublic,
   loadTerraform,
   loadTerraformSync,
   modelOf,
   referencesIn,
+  resourceMatches,
+  Statement,
   TerraformLoadError,
 } from "../../terraform";
 import { jsonencodeArgument, parseHclLiteral, Unresolved } from "../../terraform/hcl";
@@ -279,5 +284,50 @@ describe("loading", () => {
   it("fails with TerraformLoadError on invalid HCL", async () => {
     fs.writeFileSync(path.join(dir, "bad.tf"), 'resource "x" {\n');
     await expect(loadTerraform(dir)).rejects.toThrow(TerraformLoadError);
+  });
+});
+
+describe("IAM helpers for rules", () => {
+  const st = (over: Partial<Statement>): Statement => ({ index: 0, effect: "Allow", actions: ["sns:Publish"], notActions: [], resources: ["*"], notResources: [], conditions: [], ...over });
+
+  it("matches resource ARNs with wildcards, case-sensitively", () => {
+    expect(resourceMatches("arn:aws:kms:us-east-1:111111111111:key/*", "arn:aws:kms:us-east-1:111111111111:key/abc")).toBe(true);
+    expect(resourceMatches("arn:aws:kms:*:111111111111:key/?bc", "arn:aws:kms:eu-west-1:111111111111:key/abc")).toBe(true);
+    expect(resourceMatches("arn:aws:s3:::Bucket", "arn:aws:s3:::bucket")).toBe(false);
+  });
+
+  it("reads a public statement as internet accessible unless a condition limits the callers", () => {
+    expect(isInternetAccessible(st({ principals: [{ type: "*", values: ["*"] }] }))).toBe(true);
+    expect(isInternetAccessible(st({ principals: [{ type: "AWS", values: ["*"] }], conditions: [{ test: "StringEquals", variable: "aws:SourceAccount", values: ["111111111111"] }] }))).toBe(false);
+    expect(isInternetAccessible(st({ principals: [{ type: "AWS", values: ["*"] }], conditions: [{ test: "StringNotEquals", variable: "aws:SourceAccount", values: ["1"] }] }))).toBe(true);
+    expect(isInternetAccessible(st({ principals: [{ type: "AWS", values: ["*"] }], conditions: [{ test: "StringLike", variable: "aws:PrincipalOrgID", values: ["*"] }] }))).toBe(true);
+    expect(isInternetAccessible(st({ principals: [{ type: "Service", values: ["budgets.amazonaws.com"] }] }))).toBe(false);
+    expect(isInternetAccessible(st({ effect: "Deny", principals: [{ type: "*", values: ["*"] }] }))).toBe(false);
+  });
+
+  it("finds who holds an identity document: inline, by reference, by name, through managed-policy attachments", () => {
+    const pol = JSON.stringify({ Statement: [{ Effect: "Allow", Action: "s3:GetObject", Resource: "*" }] });
+    const m = modelOf([
+      {
+        name: "s",
+        doc: doc({
+          aws_iam_role: { r: { name: "runner", inline_policy: [{ name: "i", policy: pol }] }, other: { name: "other" } },
+          aws_iam_role_policy: { byRef: { role: "${aws_iam_role.r.id}", policy: pol } },
+          aws_iam_user: { u: { name: "bob" } },
+          aws_iam_user_policy: { byName: { user: "bob", policy: pol } },
+          aws_iam_policy: { managed: { name: "m", policy: pol } },
+          aws_iam_role_policy_attachment: { a: { role: "runner", policy_arn: "${aws_iam_policy.managed.arn}" } },
+          aws_iam_policy_attachment: { b: { name: "b", roles: ["${aws_iam_role.other.name}"], users: ["bob"], policy_arn: "arn:aws:iam::111111111111:policy/m" } },
+        }, { provider: { aws: [{ region: "us-east-1", allowed_account_ids: ["111111111111"] }] } }),
+      },
+    ]);
+    const docs = attachedDocuments(m);
+    const holders = (owner: string) => holdersOf(m, docs.find((d) => d.owner.name === owner && d.attr === "policy")!).map((h) => h.name).sort();
+    expect(holders("byRef")).toEqual(["r"]);
+    expect(holders("byName")).toEqual(["u"]);
+    expect(holders("managed")).toEqual(["other", "r", "u"]);
+    const role = m.ofType("aws_iam_role")[0];
+    expect(documentsHeldBy(m, role, docs).map((d) => `${d.owner.name}.${d.attr}`).sort()).toEqual(["byRef.policy", "managed.policy", "r.inline_policy[0].policy"]);
+    expect(m.stack("s")?.accountId).toBe("111111111111");
   });
 });

@@ -83,6 +83,25 @@ describe("workflows", () => {
     expect(wf.jobs.comment.permissions["pull-requests"]).toBe("write");
   });
 
+  test("pr.yml: the project's rules gate; Checkov and Trivy, pinned by digest, skip what the exception list excepts; all three upload SARIF", () => {
+    const wf = parse(text("pr.yml"));
+    const job = wf.jobs.policy;
+    expect(job.permissions["security-events"]).toBe("write");
+    for (const image of [job.env.CHECKOV_IMAGE, job.env.TRIVY_IMAGE]) expect(image).toMatch(/^[\w./-]+@sha256:[0-9a-f]{64}$/);
+    const steps = JSON.stringify(job.steps);
+    expect(steps).toContain("npm run synth");
+    expect(steps).toContain("policy -- skips --format checkov > scan/checkov.yaml");
+    expect(steps).toContain("policy -- skips --format trivy > scan/trivyignore.yaml");
+    expect(steps).toContain("--config-file scan/checkov.yaml");
+    expect(steps).toContain("--ignorefile scan/trivyignore.yaml");
+    expect(steps).toContain("policy -- scan cdktf.out --format sarif");
+    const uploads = job.steps.filter((s: any) => String(s.uses ?? "").startsWith("github/codeql-action/upload-sarif@"));
+    expect(uploads.map((s: any) => s.with.category)).toEqual(["policy", "checkov", "trivy"]);
+    // docker images in run steps come only from the digest-pinned env
+    for (const s of job.steps) if (s.run?.includes("docker run")) expect(s.run).toMatch(/"\$(CHECKOV|TRIVY)_IMAGE"/);
+    expect(job.steps[job.steps.length - 1].if).toBe("steps.rules.outputs.status != '0'");
+  });
+
   test("deploy.yml: on push to main, dev -> staging -> prod, each in its GitHub environment", () => {
     const wf = parse(text("deploy.yml"));
     expect(wf.on.push.branches).toEqual(["main"]);
