@@ -8,35 +8,38 @@ import { estimateEnvironment } from "../../cost/run";
 import { editedCopy, FIXTURE_OUT, removeCopies } from "./helpers";
 
 const AS_OF = new Date("2026-06-01T00:00:00Z");
-const GOLDEN = path.join(__dirname, "golden", "dev-estimate.json");
-const GOLDEN_TABLE = path.join(__dirname, "golden", "dev-estimate.txt");
+const golden = (env: string, ext: "json" | "txt") => path.join(__dirname, "golden", `${env}-estimate.${ext}`);
 const BUNDLE = path.join(__dirname, "..", "fixtures", "scheduler.zip");
+const GOLDEN_ENVS = ["dev", "staging", "prod"] as const;
 
 /**
- * The golden figures come from the real dev synthesis (app.ts, every stack), so a stack change
- * that moves the bill shows up here; after reviewing the change, UPDATE_GOLDEN=1 rewrites it.
+ * The golden figures come from the real synthesis of dev, staging and prod (app.ts, every
+ * stack), so a stack change that moves the bill shows up here; after reviewing the change,
+ * UPDATE_GOLDEN=1 rewrites them.
  */
-describe("cost estimate of the real dev synthesis (golden)", () => {
-  let e: Estimate;
+describe("cost estimate of the real syntheses (golden)", () => {
+  const estimates = new Map<string, Estimate>();
   let outdir: string;
   beforeAll(() => {
     outdir = fs.mkdtempSync(path.join(os.tmpdir(), "cost-golden-"));
-    buildApp({ outdir, environments: ["dev"], schedulerBundle: BUNDLE }).synth();
-    e = estimateEnvironment({ env: "dev", outdir, asOf: AS_OF });
+    buildApp({ outdir, environments: GOLDEN_ENVS, schedulerBundle: BUNDLE }).synth();
+    for (const env of GOLDEN_ENVS) estimates.set(env, estimateEnvironment({ env, outdir, asOf: AS_OF }));
   }, 120_000);
   afterAll(() => fs.rmSync(outdir, { recursive: true, force: true }));
 
-  test("matches the golden estimate (UPDATE_GOLDEN=1 rewrites it after a reviewed change)", () => {
+  test.each(GOLDEN_ENVS)("%s matches the golden estimate (UPDATE_GOLDEN=1 rewrites it after a reviewed change)", (env) => {
+    const e = estimates.get(env)!;
     const json = toJson(e) as any;
     if (process.env.UPDATE_GOLDEN === "1") {
-      fs.writeFileSync(GOLDEN, JSON.stringify(json, null, 2) + "\n");
-      fs.writeFileSync(GOLDEN_TABLE, toTable(e, undefined, true));
+      fs.writeFileSync(golden(env, "json"), JSON.stringify(json, null, 2) + "\n");
+      fs.writeFileSync(golden(env, "txt"), toTable(e, undefined, true));
     }
-    expect(json).toEqual(JSON.parse(fs.readFileSync(GOLDEN, "utf8")));
-    expect(toTable(e, undefined, true)).toBe(fs.readFileSync(GOLDEN_TABLE, "utf8"));
+    expect(json).toEqual(JSON.parse(fs.readFileSync(golden(env, "json"), "utf8")));
+    expect(toTable(e, undefined, true)).toBe(fs.readFileSync(golden(env, "txt"), "utf8"));
   });
 
   test("prices every stack of the environment and every component kind", () => {
+    const e = estimates.get("dev")!;
     expect(e.stacks).toEqual(["dev-data", "dev-compute", "dev-ops"]);
     const cats = new Set(e.components.map((c) => c.category));
     for (const c of ["eks-control-plane", "eks-node-group", "s3", "logs", "load-balancer", "ecr", "sagemaker-training", "sagemaker-endpoint", "nat", "platform"]) expect(cats).toContain(c);
@@ -44,7 +47,7 @@ describe("cost estimate of the real dev synthesis (golden)", () => {
   });
 
   test("the real node group runs 261 h a month on spot from the real schedules", () => {
-    const ng = e.components.find((c) => c.category === "eks-node-group")!;
+    const ng = estimates.get("dev")!.components.find((c) => c.category === "eks-node-group")!;
     expect(ng.assumptions.join("\n")).toMatch(/SPOT/);
     expect(ng.assumptions.join("\n")).toMatch(/-> 261\.0 h\/month/);
     expect(ng.savingsPercent).toBeGreaterThan(80);
