@@ -72,6 +72,12 @@ export interface MonthCost {
   readonly totalUsd: number;
   /** average GB per class / IT tier during the month */
   readonly gbByClass: Readonly<Record<string, number>>;
+  /** thousands of objects lifecycle moved into each class during the month (transition requests) */
+  readonly transitionsK: Readonly<Record<string, number>>;
+  /** thousands of objects Intelligent-Tiering monitored, on average over the month */
+  readonly monitoredK: number;
+  /** GB-months of minimum storage duration charged, per class left early */
+  readonly earlyDeleteGbMonths: Readonly<Record<string, number>>;
 }
 
 export const DAYS_PER_MONTH = 365 / 12;
@@ -109,6 +115,10 @@ interface AgeProfile {
   /** USD per GB due on the day the age is reached */
   readonly feeAt: Float64Array;
   readonly earlyAt: Float64Array;
+  /** the class entered at that age (a transition), the class left early and the GB-months charged for it */
+  readonly enteredAt: readonly (StorageClass | undefined)[];
+  readonly leftEarlyAt: readonly (StorageClass | undefined)[];
+  readonly earlyMonthsAt: Float64Array;
   /** monitored by IT at that age */
   readonly monitoredAt: Uint8Array;
 }
@@ -126,6 +136,9 @@ function ageProfile(input: StreamInput, prices: PriceTable, maxAge: number): Age
   const keyAt = new Int32Array(maxAge + 1);
   const feeAt = new Float64Array(maxAge + 1);
   const earlyAt = new Float64Array(maxAge + 1);
+  const entered: (StorageClass | undefined)[] = [];
+  const leftEarly: (StorageClass | undefined)[] = [];
+  const earlyMonthsAt = new Float64Array(maxAge + 1);
   const monitoredAt = new Uint8Array(maxAge + 1);
   let cls: StorageClass | "GONE" = "STANDARD";
   let enteredAt = 0;
@@ -134,8 +147,15 @@ function ageProfile(input: StreamInput, prices: PriceTable, maxAge: number): Age
     if (next !== cls) {
       const stayed = age - enteredAt;
       const minDays = cls === "GONE" ? 0 : (p.minStorageDays[cls] ?? 0);
-      if (stayed < minDays) earlyAt[age] = (p.storageGbMonth[cls] * (minDays - stayed)) / DAYS_PER_MONTH;
-      if (next !== "GONE") feeAt[age] = (objectsPerGb / 1000) * (p.transitionPer1000[next] ?? 0);
+      if (cls !== "GONE" && stayed < minDays) {
+        earlyAt[age] = (p.storageGbMonth[cls] * (minDays - stayed)) / DAYS_PER_MONTH;
+        leftEarly[age] = cls;
+        earlyMonthsAt[age] = (minDays - stayed) / DAYS_PER_MONTH;
+      }
+      if (next !== "GONE") {
+        feeAt[age] = (objectsPerGb / 1000) * (p.transitionPer1000[next] ?? 0);
+        entered[age] = next;
+      }
       cls = next;
       enteredAt = age;
     }
@@ -156,7 +176,7 @@ function ageProfile(input: StreamInput, prices: PriceTable, maxAge: number): Age
     }
     keyAt[age] = k;
   }
-  return { keyAt, keys, feeAt, earlyAt, monitoredAt };
+  return { keyAt, keys, feeAt, earlyAt, enteredAt: entered, leftEarlyAt: leftEarly, earlyMonthsAt, monitoredAt };
 }
 
 export function simulateStream(input: StreamInput, prices: PriceTable, months = 12): MonthCost[] {
@@ -186,6 +206,8 @@ export function simulateStream(input: StreamInput, prices: PriceTable, months = 
     let transitionUsd = 0;
     let earlyDeleteUsd = 0;
     let monitoredGbDays = 0;
+    const transitionsK: Record<string, number> = {};
+    const earlyDeleteGbMonths: Record<string, number> = {};
     for (let day = bounds[m]; day < bounds[m + 1]; day++) {
       if (dailyGrowth > 0) {
         births.push(day);
@@ -197,6 +219,10 @@ export function simulateStream(input: StreamInput, prices: PriceTable, months = 
         if (day > 0 || births[i] === day) {
           transitionUsd += gbs[i] * prof.feeAt[age];
           earlyDeleteUsd += gbs[i] * prof.earlyAt[age];
+          const into = prof.enteredAt[age];
+          if (into !== undefined) transitionsK[into] = (transitionsK[into] ?? 0) + (gbs[i] * objectsPerGb) / 1000;
+          const left = prof.leftEarlyAt[age];
+          if (left !== undefined) earlyDeleteGbMonths[left] = (earlyDeleteGbMonths[left] ?? 0) + gbs[i] * prof.earlyMonthsAt[age];
         }
         const k = prof.keyAt[age];
         if (k < 0) continue;
@@ -217,7 +243,19 @@ export function simulateStream(input: StreamInput, prices: PriceTable, months = 
       storedGb += gbDays[k] / days;
     }
     const monitoringUsd = (monitoredGbDays / days) * monitorPerGbMonth;
-    out.push({ month: m + 1, storedGb, storageUsd, transitionUsd, monitoringUsd, earlyDeleteUsd, totalUsd: storageUsd + transitionUsd + monitoringUsd + earlyDeleteUsd, gbByClass });
+    out.push({
+      month: m + 1,
+      storedGb,
+      storageUsd,
+      transitionUsd,
+      monitoringUsd,
+      earlyDeleteUsd,
+      totalUsd: storageUsd + transitionUsd + monitoringUsd + earlyDeleteUsd,
+      gbByClass,
+      transitionsK,
+      monitoredK: ((monitoredGbDays / days) * objectsPerGb) / 1000,
+      earlyDeleteGbMonths,
+    });
   }
   return out;
 }
