@@ -1,5 +1,8 @@
 import { main } from "../../cli/cost";
-import { FIXTURE_OUT } from "./helpers";
+import * as path from "path";
+import { FIXTURE_OUT, FIXTURE_USAGE } from "./helpers";
+
+const USAGE = path.join(FIXTURE_USAGE, "dev.json");
 
 async function run(args: string[]) {
   let out = "";
@@ -17,7 +20,7 @@ async function run(args: string[]) {
 
 describe("npm run cost -- estimate", () => {
   test("prints JSON with totals and components", async () => {
-    const r = await run(["estimate", "--env", "dev", "--out", FIXTURE_OUT, "--format", "json", "--as-of", "2026-06-01"]);
+    const r = await run(["estimate", "--env", "dev", "--out", FIXTURE_OUT, "--usage", USAGE, "--format", "json", "--as-of", "2026-06-01"]);
     expect(r.code).toBe(0);
     const j = JSON.parse(r.out);
     expect(j.optimizedMonthlyUsd).toBeGreaterThan(0);
@@ -25,7 +28,7 @@ describe("npm run cost -- estimate", () => {
   });
 
   test("--compare adds the monthly difference", async () => {
-    const r = await run(["estimate", "--env", "dev", "--out", FIXTURE_OUT, "--compare", FIXTURE_OUT, "--format", "markdown"]);
+    const r = await run(["estimate", "--env", "dev", "--out", FIXTURE_OUT, "--usage", USAGE, "--compare", FIXTURE_OUT, "--format", "markdown"]);
     expect(r.code).toBe(0);
     expect(r.out).toContain("$0.00/month** against the base branch");
   });

@@ -5,7 +5,7 @@ import { buildApp } from "../../app";
 import { Estimate } from "../../cost/estimate";
 import { compare, toJson, toMarkdown, toTable } from "../../cost/format";
 import { estimateEnvironment } from "../../cost/run";
-import { editedCopy, FIXTURE_OUT, removeCopies } from "./helpers";
+import { editedCopy, FIXTURE_OUT, FIXTURE_USAGE, removeCopies } from "./helpers";
 
 const AS_OF = new Date("2026-06-01T00:00:00Z");
 const golden = (env: string, ext: "json" | "txt") => path.join(__dirname, "golden", `${env}-estimate.${ext}`);
@@ -55,7 +55,7 @@ describe("cost estimate of the real syntheses (golden)", () => {
 });
 
 describe("cost estimate of the dev fixture", () => {
-  const e = estimateEnvironment({ env: "dev", outdir: FIXTURE_OUT, asOf: AS_OF });
+  const e = estimateEnvironment({ env: "dev", outdir: FIXTURE_OUT, asOf: AS_OF, usageDir: FIXTURE_USAGE });
   const json = toJson(e) as any;
 
   test("has one component per priced part, with the JSON fields machines read", () => {
@@ -113,8 +113,8 @@ describe("cost estimate of the dev fixture", () => {
 
 describe("comparison with another synthesis", () => {
   afterAll(removeCopies);
-  const base = estimateEnvironment({ env: "dev", outdir: FIXTURE_OUT, asOf: AS_OF });
-  const delta = (out: string) => compare(estimateEnvironment({ env: "dev", outdir: out, asOf: AS_OF }), base, "base");
+  const base = estimateEnvironment({ env: "dev", outdir: FIXTURE_OUT, asOf: AS_OF, usageDir: FIXTURE_USAGE });
+  const delta = (out: string) => compare(estimateEnvironment({ env: "dev", outdir: out, asOf: AS_OF, usageDir: FIXTURE_USAGE }), base, "base");
 
   test("identical syntheses differ by zero", () => {
     const c = delta(FIXTURE_OUT);
@@ -157,8 +157,8 @@ describe("comparison with another synthesis", () => {
   });
 
   test("JSON carries deltaMonthlyUsd in total and per component; a missing base counts as empty", () => {
-    const e = estimateEnvironment({ env: "dev", outdir: FIXTURE_OUT, asOf: AS_OF });
-    const empty = estimateEnvironment({ env: "dev", outdir: "/nonexistent-cost-base", asOf: AS_OF, allowEmpty: true });
+    const e = estimateEnvironment({ env: "dev", outdir: FIXTURE_OUT, asOf: AS_OF, usageDir: FIXTURE_USAGE });
+    const empty = estimateEnvironment({ env: "dev", outdir: "/nonexistent-cost-base", asOf: AS_OF, allowEmpty: true, usageDir: FIXTURE_USAGE, lenient: true });
     const j = toJson(e, compare(e, empty, "empty")) as any;
     expect(j.deltaMonthlyUsd).toBeCloseTo(e.optimizedMonthlyUsd, 1);
     expect(j.components.every((c: any) => typeof c.deltaMonthlyUsd === "number")).toBe(true);

@@ -1,4 +1,4 @@
-import { mergeRules, ruleApplies } from "../../cost/estimate";
+import { mergeRules, ruleApplies } from "../../cost/pricers/s3-bucket";
 import { classAtAge, itTier, simulateStream, averageMonthly } from "../../cost/lifecycle";
 import { loadPriceTable } from "../../cost/prices";
 
