@@ -28,6 +28,8 @@ const COLDNESS: Record<StorageClass, number> = {
   DEEP_ARCHIVE: 6,
 };
 
+const CLASSES = Object.keys(COLDNESS) as StorageClass[];
+
 export function isStorageClass(s: string): s is StorageClass {
   return s in COLDNESS;
 }
@@ -115,9 +117,10 @@ interface AgeProfile {
   /** USD per GB due on the day the age is reached */
   readonly feeAt: Float64Array;
   readonly earlyAt: Float64Array;
-  /** the class entered at that age (a transition), the class left early and the GB-months charged for it */
-  readonly enteredAt: readonly (StorageClass | undefined)[];
-  readonly leftEarlyAt: readonly (StorageClass | undefined)[];
+  /** index into CLASSES of the class entered at that age (a transition), -1 for none */
+  readonly enteredAt: Int8Array;
+  /** index into CLASSES of the class left before its minimum duration, -1 for none; and the GB-months charged */
+  readonly leftEarlyAt: Int8Array;
   readonly earlyMonthsAt: Float64Array;
   /** monitored by IT at that age */
   readonly monitoredAt: Uint8Array;
@@ -136,8 +139,8 @@ function ageProfile(input: StreamInput, prices: PriceTable, maxAge: number): Age
   const keyAt = new Int32Array(maxAge + 1);
   const feeAt = new Float64Array(maxAge + 1);
   const earlyAt = new Float64Array(maxAge + 1);
-  const entered: (StorageClass | undefined)[] = [];
-  const leftEarly: (StorageClass | undefined)[] = [];
+  const entered = new Int8Array(maxAge + 1).fill(-1);
+  const leftEarly = new Int8Array(maxAge + 1).fill(-1);
   const earlyMonthsAt = new Float64Array(maxAge + 1);
   const monitoredAt = new Uint8Array(maxAge + 1);
   let cls: StorageClass | "GONE" = "STANDARD";
@@ -149,12 +152,12 @@ function ageProfile(input: StreamInput, prices: PriceTable, maxAge: number): Age
       const minDays = cls === "GONE" ? 0 : (p.minStorageDays[cls] ?? 0);
       if (cls !== "GONE" && stayed < minDays) {
         earlyAt[age] = (p.storageGbMonth[cls] * (minDays - stayed)) / DAYS_PER_MONTH;
-        leftEarly[age] = cls;
+        leftEarly[age] = CLASSES.indexOf(cls);
         earlyMonthsAt[age] = (minDays - stayed) / DAYS_PER_MONTH;
       }
       if (next !== "GONE") {
         feeAt[age] = (objectsPerGb / 1000) * (p.transitionPer1000[next] ?? 0);
-        entered[age] = next;
+        entered[age] = CLASSES.indexOf(next);
       }
       cls = next;
       enteredAt = age;
@@ -190,14 +193,13 @@ export function simulateStream(input: StreamInput, prices: PriceTable, months = 
   const nKeys = prof.keys.length;
   const monitorPerGbMonth = (objectsPerGb / 1000) * p.itMonitoringPer1000Objects;
 
-  // cohorts: the initial stock (born at -initialAge) and one per day of growth
-  const births: number[] = [];
-  const gbs: number[] = [];
-  if (input.initialGb > 0) {
-    births.push(-initialAge);
-    gbs.push(input.initialGb);
-  }
+  // Cohorts: the initial stock (born at -initialAge) and one per day of growth. Growth cohorts
+  // differ only by age and all weigh the same, so on day t they hold one cohort at each age
+  // 0..t: their sums are running sums over ages, kept as t advances (linear, not quadratic).
+  const gb0 = input.initialGb;
   const dailyGrowth = input.monthlyGrowthGb / DAYS_PER_MONTH;
+  const nClasses = CLASSES.length;
+  const ages = { perKey: new Float64Array(nKeys), fee: 0, early: 0, monitored: 0, intoClass: new Float64Array(nClasses), earlyMonths: new Float64Array(nClasses) };
 
   const out: MonthCost[] = [];
   for (let m = 0; m < months; m++) {
@@ -206,28 +208,41 @@ export function simulateStream(input: StreamInput, prices: PriceTable, months = 
     let transitionUsd = 0;
     let earlyDeleteUsd = 0;
     let monitoredGbDays = 0;
-    const transitionsK: Record<string, number> = {};
-    const earlyDeleteGbMonths: Record<string, number> = {};
+    const transitionsK = new Float64Array(nClasses);
+    const earlyGbMonths = new Float64Array(nClasses);
     for (let day = bounds[m]; day < bounds[m + 1]; day++) {
       if (dailyGrowth > 0) {
-        births.push(day);
-        gbs.push(dailyGrowth);
-      }
-      for (let i = 0; i < births.length; i++) {
-        const age = day - births[i];
-        // the initial stock's past transitions were paid before the horizon
-        if (day > 0 || births[i] === day) {
-          transitionUsd += gbs[i] * prof.feeAt[age];
-          earlyDeleteUsd += gbs[i] * prof.earlyAt[age];
-          const into = prof.enteredAt[age];
-          if (into !== undefined) transitionsK[into] = (transitionsK[into] ?? 0) + (gbs[i] * objectsPerGb) / 1000;
-          const left = prof.leftEarlyAt[age];
-          if (left !== undefined) earlyDeleteGbMonths[left] = (earlyDeleteGbMonths[left] ?? 0) + gbs[i] * prof.earlyMonthsAt[age];
+        // today's cohort is born: the running sums gain age `day`
+        const a = day;
+        if (prof.keyAt[a] >= 0) ages.perKey[prof.keyAt[a]] += 1;
+        if (prof.keyAt[a] >= 0 && prof.monitoredAt[a]) ages.monitored += 1;
+        ages.fee += prof.feeAt[a];
+        ages.early += prof.earlyAt[a];
+        if (prof.enteredAt[a] >= 0) ages.intoClass[prof.enteredAt[a]] += 1;
+        if (prof.leftEarlyAt[a] >= 0) ages.earlyMonths[prof.leftEarlyAt[a]] += prof.earlyMonthsAt[a];
+        for (let k = 0; k < nKeys; k++) gbDays[k] += dailyGrowth * ages.perKey[k];
+        monitoredGbDays += dailyGrowth * ages.monitored;
+        transitionUsd += dailyGrowth * ages.fee;
+        earlyDeleteUsd += dailyGrowth * ages.early;
+        for (let c = 0; c < nClasses; c++) {
+          transitionsK[c] += (dailyGrowth * ages.intoClass[c] * objectsPerGb) / 1000;
+          earlyGbMonths[c] += dailyGrowth * ages.earlyMonths[c];
         }
-        const k = prof.keyAt[age];
-        if (k < 0) continue;
-        gbDays[k] += gbs[i];
-        if (prof.monitoredAt[age]) monitoredGbDays += gbs[i];
+      }
+      if (gb0 > 0) {
+        const a = day + initialAge;
+        // the initial stock's past transitions were paid before the horizon
+        if (day > 0 || initialAge === 0) {
+          transitionUsd += gb0 * prof.feeAt[a];
+          earlyDeleteUsd += gb0 * prof.earlyAt[a];
+          if (prof.enteredAt[a] >= 0) transitionsK[prof.enteredAt[a]] += (gb0 * objectsPerGb) / 1000;
+          if (prof.leftEarlyAt[a] >= 0) earlyGbMonths[prof.leftEarlyAt[a]] += gb0 * prof.earlyMonthsAt[a];
+        }
+        const k = prof.keyAt[a];
+        if (k >= 0) {
+          gbDays[k] += gb0;
+          if (prof.monitoredAt[a]) monitoredGbDays += gb0;
+        }
       }
     }
     const gbByClass: Record<string, number> = {};
@@ -252,11 +267,19 @@ export function simulateStream(input: StreamInput, prices: PriceTable, months = 
       earlyDeleteUsd,
       totalUsd: storageUsd + transitionUsd + monitoringUsd + earlyDeleteUsd,
       gbByClass,
-      transitionsK,
+      transitionsK: byClass(transitionsK),
       monitoredK: ((monitoredGbDays / days) * objectsPerGb) / 1000,
-      earlyDeleteGbMonths,
+      earlyDeleteGbMonths: byClass(earlyGbMonths),
     });
   }
+  return out;
+}
+
+function byClass(values: Float64Array): Record<string, number> {
+  const out: Record<string, number> = {};
+  values.forEach((v, i) => {
+    if (v > 0) out[CLASSES[i]] = v;
+  });
   return out;
 }
 
