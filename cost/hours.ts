@@ -37,6 +37,8 @@ export interface ScheduleDef {
   readonly scheduleTag?: string;
   /** the resource the schedule invokes, when it resolves in the model */
   readonly target?: TfResource;
+  /** the target as written (an ARN or an expression) */
+  readonly targetArn?: unknown;
 }
 
 export interface Firings {
@@ -106,6 +108,7 @@ export class ScheduleModel {
         timezone: r.str("schedule_expression_timezone") ?? "UTC",
         scheduleTag: this.scheduleTagOf(fn),
         target: fn,
+        targetArn: target?.arn,
       });
     }
     // EventBridge rules with a schedule and a target carrying an {action} input
@@ -123,6 +126,7 @@ export class ScheduleModel {
         timezone: "UTC",
         scheduleTag: this.scheduleTagOf(fn),
         target: fn,
+        targetArn: t.attrs.arn,
       });
     }
     return out;

@@ -5,6 +5,8 @@
  * alarms, KMS keys, and SQS queues (within the free tier). The same in the baseline.
  */
 import { z } from "zod";
+import { isExpression, parseArn } from "../../terraform";
+import { ScheduleDef } from "../hours";
 import { component, line, LineItem, Pricer, usd } from "../pricer";
 import { strictObject } from "../usage";
 
@@ -29,13 +31,14 @@ export const platform: Pricer = {
     const lines: LineItem[] = [];
     // what fires on a schedule: Scheduler schedules, and rules that invoke a target
     const timers = ctx.schedules.schedules.filter((s) => s.enabled && s.expression.startsWith("cron("));
-    // a target the model cannot resolve is the only function's, when there is one
-    const invokes = (fn: (typeof fns)[number], target: (typeof fns)[number] | undefined) => target === fn || (target === undefined && fns.length === 1);
-    for (const s of timers) if (!s.target && fns.length > 1) ctx.warn(`schedule ${s.name}: its target cannot be told from the Terraform; its invocations are not priced`);
+    // a Lambda target the model cannot resolve (an expression, a Lambda ARN) is the only function's
+    const unresolvedLambda = (s: ScheduleDef) => !s.target && (isExpression(s.targetArn) || (typeof s.targetArn === "string" && parseArn(s.targetArn)?.service === "lambda"));
+    const invokes = (fn: (typeof fns)[number], s: ScheduleDef) => s.target === fn || (unresolvedLambda(s) && fns.length === 1);
+    for (const s of timers) if (unresolvedLambda(s) && fns.length > 1) ctx.warn(`schedule ${s.name}: the Lambda it invokes cannot be told from the Terraform; its invocations are not priced`);
     let invocations = 0;
     let lambdaUsd = 0;
     for (const fn of fns) {
-      const n = timers.filter((s) => invokes(fn, s.target)).reduce((sum, s) => sum + ctx.schedules.firings(s.resource).perMonth, 0);
+      const n = timers.filter((s) => invokes(fn, s)).reduce((sum, s) => sum + ctx.schedules.firings(s.resource).perMonth, 0);
       const duration = ctx.usage(FunctionUsage, fn).value.avgDurationMs;
       const memoryMb = fn.num("memory_size") ?? DEFAULT_MEMORY_MB;
       const name = model.label(fn, "function_name");

@@ -22,8 +22,8 @@ describe("cost estimate of the real syntheses (golden)", () => {
   let outdir: string;
   beforeAll(() => {
     outdir = fs.mkdtempSync(path.join(os.tmpdir(), "cost-golden-"));
-    buildApp({ outdir, environments: GOLDEN_ENVS, schedulerBundle: BUNDLE }).synth();
-    for (const env of GOLDEN_ENVS) estimates.set(env, estimateEnvironment({ env, outdir, asOf: AS_OF }));
+    buildApp({ outdir, environments: [...GOLDEN_ENVS, "sandbox"], schedulerBundle: BUNDLE, emulatorEndpoint: "http://127.0.0.1:4566" }).synth();
+    for (const env of [...GOLDEN_ENVS, "sandbox"]) estimates.set(env, estimateEnvironment({ env, outdir, asOf: AS_OF }));
   }, 120_000);
   afterAll(() => fs.rmSync(outdir, { recursive: true, force: true }));
 
@@ -36,6 +36,10 @@ describe("cost estimate of the real syntheses (golden)", () => {
     }
     expect(json).toEqual(JSON.parse(fs.readFileSync(golden(env, "json"), "utf8")));
     expect(toTable(e, undefined, true)).toBe(fs.readFileSync(golden(env, "txt"), "utf8"));
+  });
+
+  test("every usage profile (cost/usage/*.json) fits its environment's synthesis, sandbox included", () => {
+    for (const env of [...GOLDEN_ENVS, "sandbox"]) expect([env, estimates.get(env)!.warnings]).toEqual([env, []]);
   });
 
   test("prices every stack of the environment and every component kind", () => {
