@@ -19,6 +19,7 @@ import { Hours, ScheduleModel } from "./hours";
 import { PriceTable } from "./prices";
 import { Calendar } from "./schedule";
 
+/** What a component is; a new pricer may bring a new one. */
 export type Category =
   | "eks-control-plane"
   | "eks-node-group"
@@ -29,7 +30,8 @@ export type Category =
   | "sagemaker-training"
   | "sagemaker-endpoint"
   | "nat"
-  | "platform";
+  | "platform"
+  | (string & {});
 
 export interface LineItem {
   /** What is counted; unique within its component and scenario, so two estimates can be compared line by line. */
