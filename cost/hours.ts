@@ -10,7 +10,7 @@
  * each schedule's timezone.
  */
 import { TerraformModel, TfResource, literal } from "../terraform";
-import { activeFirings, Calendar, firings, parseCron, runningTime, ScheduleEvent } from "./schedule";
+import { activeFirings, Calendar, firings, memo, parseCron, runningTime, ScheduleEvent } from "./schedule";
 
 /** What the scheduler Lambda stops and starts by tag (DESIGN.md, scheduler contract); EventBridge rules are paused, not stopped. */
 export const SWITCHED_TYPES: readonly string[] = ["aws_eks_node_group", "aws_sagemaker_endpoint"];
@@ -161,12 +161,7 @@ export class ScheduleModel {
     const { tag, protectedBy } = this.tagOf(r);
     if (protectedBy !== undefined) return always(`tagged Schedule=${protectedBy} but AutoStop=false: runs 24/7`);
     if (tag === undefined) return always("no Schedule tag: runs 24/7");
-    let h = this.byTag.get(tag);
-    if (!h) {
-      h = this.tagHours(tag);
-      this.byTag.set(tag, h);
-    }
-    return h;
+    return memo(this.byTag, tag, () => this.tagHours(tag));
   }
 
   private tagHours(tag: string): Hours {
@@ -204,12 +199,7 @@ export class ScheduleModel {
    * the year. A rule tagged Schedule=T fires only while T's stop/start leave it enabled.
    */
   firings(r: TfResource): Firings {
-    let f = this.fired.get(r);
-    if (!f) {
-      f = this.count(r);
-      this.fired.set(r, f);
-    }
-    return f;
+    return memo(this.fired, r, () => this.count(r));
   }
 
   private count(r: TfResource): Firings {

@@ -34,6 +34,16 @@ export interface WallClock {
 const MINUTE = 60_000;
 const DAY = 86_400_000;
 
+/** The value memoised under `key`, made on first use. */
+export function memo<K, V>(map: Map<K, V>, key: K, make: () => V): V {
+  let v = map.get(key);
+  if (v === undefined) {
+    v = make();
+    map.set(key, v);
+  }
+  return v;
+}
+
 /**
  * Timezone offsets of one estimate: each zone's formatter and its offsets per UTC day,
  * memoised for as long as the Calendar lives. An estimate makes one and passes it to every
@@ -44,12 +54,7 @@ export class Calendar {
 
   /** Throws RangeError for an unknown IANA zone, before any counting. */
   zone(tz: string): Zone {
-    let z = this.zones.get(tz);
-    if (!z) {
-      z = new Zone(tz);
-      this.zones.set(tz, z);
-    }
-    return z;
+    return memo(this.zones, tz, () => new Zone(tz));
   }
 }
 
@@ -101,29 +106,20 @@ class Zone {
 
   /** Offset at 00:00 UTC of day `d` (days since the epoch). */
   private dayStart(d: number): number {
-    let off = this.dayStarts.get(d);
-    if (off === undefined) {
+    return memo(this.dayStarts, d, () => {
       const w = Math.floor(d / 7) * 7;
       const a = this.weekStart(w);
       const b = this.weekStart(w + 7);
-      off = a === b ? a : this.offsetAt(d * DAY);
-      this.dayStarts.set(d, off);
-    }
-    return off;
+      return a === b ? a : this.offsetAt(d * DAY);
+    });
   }
 
   private weekStart(d: number): number {
-    let off = this.weekStarts.get(d);
-    if (off === undefined) {
-      off = this.offsetAt(d * DAY);
-      this.weekStarts.set(d, off);
-    }
-    return off;
+    return memo(this.weekStarts, d, () => this.offsetAt(d * DAY));
   }
 
   day(d: number): DayOffsets {
-    let e = this.days.get(d);
-    if (!e) {
+    return memo(this.days, d, () => {
       const start = d * DAY;
       const off0 = this.dayStart(d);
       const off1 = this.dayStart(d + 1);
@@ -138,10 +134,8 @@ class Zone {
         }
         changeAt = hi;
       }
-      e = { off0, changeAt, off1 };
-      this.days.set(d, e);
-    }
-    return e;
+      return { off0, changeAt, off1 };
+    });
   }
 
   at(ms: number): number {
