@@ -1,3 +1,6 @@
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
 import { estimate } from "../../cost/estimate";
 import { ec2OnDemandHourly, instanceFamily, loadPriceTable, spotDiscount } from "../../cost/prices";
 import { modelOf } from "../../terraform";
@@ -58,5 +61,20 @@ describe("spot and instance-mix pricing", () => {
 
   test("fails naming the instance type the price table lacks", () => {
     expect(() => ngCost({ capacity_type: "SPOT", instance_types: ["x9.mega"], scaling_config: { desired_size: 1 } })).toThrow(/x9\.mega/);
+  });
+});
+
+describe("price tables", () => {
+  test("an edited table is read again on the next call (nothing cached between estimates)", () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "prices-"));
+    try {
+      const table = JSON.parse(fs.readFileSync(path.join(__dirname, "..", "..", "cost", "prices", "us-east-1.json"), "utf8"));
+      fs.writeFileSync(path.join(dir, "us-east-1.json"), JSON.stringify(table));
+      expect(loadPriceTable("us-east-1", dir).eks.controlPlaneHourly).toBe(0.1);
+      fs.writeFileSync(path.join(dir, "us-east-1.json"), JSON.stringify({ ...table, eks: { ...table.eks, controlPlaneHourly: 0.2 } }));
+      expect(loadPriceTable("us-east-1", dir).eks.controlPlaneHourly).toBe(0.2);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
