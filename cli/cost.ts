@@ -1,10 +1,11 @@
 /**
- * npm run cost -- estimate --env dev [--out cdktf.out] [--format table|markdown|json] [--compare <base cdktf.out>]
+ * npm run cost -- estimate --env dev [--out cdktf.out] [--usage <profile.json>] [--format table|markdown|json] [--compare <base cdktf.out>]
  * npm run cost -- report --env dev [--days 30] [--format table|markdown|json]
  *
  * estimate prices the synthesized stacks (no AWS call); report reads the live account
  * (Cost Explorer and the services' own APIs) with the default credential chain.
  */
+import * as fs from "fs";
 import { Command, Option } from "commander";
 import { Comparison, compare, Format, FORMATS, toJson, toMarkdown, toTable } from "../cost/format";
 import { checkEnv, estimateEnvironment } from "../cost/run";
@@ -28,18 +29,21 @@ export function buildProgram(io: { out: (s: string) => void } = { out: (s) => pr
     .description("price an environment's synthesized stacks (cdktf.out) with its usage profile (cost/usage/<env>.json)")
     .requiredOption("--env <env>", "environment (dev, staging, prod, sandbox)")
     .option("--out <dir>", "cdktf output directory", "cdktf.out")
+    .option("--usage <file>", "usage profile, keyed by the Terraform addresses of that synthesis (default: cost/usage/<env>.json)")
     .option("--format <format>", `output format: ${FORMATS.join(", ")}`, "table")
     .option("--compare <dir>", "another synthesis (e.g. the base branch's cdktf.out): print the monthly difference")
     .option("--as-of <date>", "estimate date YYYY-MM-DD (EKS support windows, schedule year)")
     .option("--verbose", "table: print every component's assumptions")
-    .action((o: { env: string; out: string; format: string; compare?: string; asOf?: string; verbose?: boolean }) => {
+    .action((o: { env: string; out: string; usage?: string; format: string; compare?: string; asOf?: string; verbose?: boolean }) => {
       checkEnv(o.env);
       const format = checkFormat(o.format);
       const asOf = parseDate(o.asOf, "--as-of");
-      const e = estimateEnvironment({ env: o.env, outdir: o.out, asOf });
+      if (o.usage !== undefined && !fs.existsSync(o.usage)) throw new Error(`--usage: ${o.usage} does not exist; expected a usage profile JSON file (like cost/usage/${o.env}.json)`);
+      const e = estimateEnvironment({ env: o.env, outdir: o.out, asOf, usageFile: o.usage });
       let cmp: Comparison | undefined;
       if (o.compare) {
-        const other = estimateEnvironment({ env: o.env, outdir: o.compare, asOf, allowEmpty: true });
+        // the profile names this synthesis's resources; the other one may lack some (what this change adds)
+        const other = estimateEnvironment({ env: o.env, outdir: o.compare, asOf, allowEmpty: true, usageFile: o.usage, lenient: true });
         cmp = compare(e, other, o.compare);
       }
       if (format === "json") io.out(JSON.stringify(toJson(e, cmp), null, 2) + "\n");

@@ -1,5 +1,5 @@
 /** Terminal table, Markdown (pull request comment) and JSON renderings of an estimate. */
-import { ComponentCost, Estimate } from "./estimate";
+import { ComponentCost, Estimate, LineItem } from "./estimate";
 
 export const FORMATS = ["table", "markdown", "json"] as const;
 export type Format = (typeof FORMATS)[number];
@@ -43,9 +43,24 @@ export function compare(self: Estimate, other: Estimate, otherLabel: string): Co
 }
 
 const r2 = (n: number) => Math.round(n * 100) / 100;
+/** line items: sub-cent amounts, small quantities and prices keep six significant digits */
+const sig = (n: number) => Number(n.toPrecision(6));
 const money = (n: number) => (n < 0 ? "-" : "") + "$" + Math.abs(n).toLocaleString("en-US", { minimumFractionDigits: 2, maximumFractionDigits: 2 });
 const signed = (n: number) => (Math.abs(n) < 0.005 ? "$0.00" : (n > 0 ? "+" : "") + money(n));
 const percent = (n: number) => `${n.toFixed(1)}%`;
+
+function lineJson(l: LineItem): object {
+  return {
+    name: l.name,
+    ...(l.resource ? { resource: l.resource } : {}),
+    quantity: sig(l.quantity),
+    unit: l.unit,
+    unitPriceUsd: sig(l.unitPriceUsd),
+    monthlyUsd: sig(l.monthlyUsd),
+    ...(l.hours ? { hours: { perMonth: sig(l.hours.perMonth), reason: l.hours.reason } } : {}),
+    reason: l.reason,
+  };
+}
 
 export function toJson(e: Estimate, cmp?: Comparison): object {
   const comp = (c: ComponentCost) => {
@@ -59,6 +74,7 @@ export function toJson(e: Estimate, cmp?: Comparison): object {
       savingsPercent: r2(c.savingsPercent),
       ...(d ? { deltaMonthlyUsd: r2(d.deltaMonthlyUsd), compareOptimizedMonthlyUsd: r2(d.otherOptimizedMonthlyUsd) } : {}),
       assumptions: c.assumptions,
+      lines: { baseline: c.lines.baseline.map(lineJson), optimized: c.lines.optimized.map(lineJson) },
     };
   };
   return {

@@ -28,6 +28,8 @@ const COLDNESS: Record<StorageClass, number> = {
   DEEP_ARCHIVE: 6,
 };
 
+const CLASSES = Object.keys(COLDNESS) as StorageClass[];
+
 export function isStorageClass(s: string): s is StorageClass {
   return s in COLDNESS;
 }
@@ -72,6 +74,12 @@ export interface MonthCost {
   readonly totalUsd: number;
   /** average GB per class / IT tier during the month */
   readonly gbByClass: Readonly<Record<string, number>>;
+  /** thousands of objects lifecycle moved into each class during the month (transition requests) */
+  readonly transitionsK: Readonly<Record<string, number>>;
+  /** thousands of objects Intelligent-Tiering monitored, on average over the month */
+  readonly monitoredK: number;
+  /** GB-months of minimum storage duration charged, per class left early */
+  readonly earlyDeleteGbMonths: Readonly<Record<string, number>>;
 }
 
 export const DAYS_PER_MONTH = 365 / 12;
@@ -109,6 +117,11 @@ interface AgeProfile {
   /** USD per GB due on the day the age is reached */
   readonly feeAt: Float64Array;
   readonly earlyAt: Float64Array;
+  /** index into CLASSES of the class entered at that age (a transition), -1 for none */
+  readonly enteredAt: Int8Array;
+  /** index into CLASSES of the class left before its minimum duration, -1 for none; and the GB-months charged */
+  readonly leftEarlyAt: Int8Array;
+  readonly earlyMonthsAt: Float64Array;
   /** monitored by IT at that age */
   readonly monitoredAt: Uint8Array;
 }
@@ -126,6 +139,9 @@ function ageProfile(input: StreamInput, prices: PriceTable, maxAge: number): Age
   const keyAt = new Int32Array(maxAge + 1);
   const feeAt = new Float64Array(maxAge + 1);
   const earlyAt = new Float64Array(maxAge + 1);
+  const entered = new Int8Array(maxAge + 1).fill(-1);
+  const leftEarly = new Int8Array(maxAge + 1).fill(-1);
+  const earlyMonthsAt = new Float64Array(maxAge + 1);
   const monitoredAt = new Uint8Array(maxAge + 1);
   let cls: StorageClass | "GONE" = "STANDARD";
   let enteredAt = 0;
@@ -134,8 +150,15 @@ function ageProfile(input: StreamInput, prices: PriceTable, maxAge: number): Age
     if (next !== cls) {
       const stayed = age - enteredAt;
       const minDays = cls === "GONE" ? 0 : (p.minStorageDays[cls] ?? 0);
-      if (stayed < minDays) earlyAt[age] = (p.storageGbMonth[cls] * (minDays - stayed)) / DAYS_PER_MONTH;
-      if (next !== "GONE") feeAt[age] = (objectsPerGb / 1000) * (p.transitionPer1000[next] ?? 0);
+      if (cls !== "GONE" && stayed < minDays) {
+        earlyAt[age] = (p.storageGbMonth[cls] * (minDays - stayed)) / DAYS_PER_MONTH;
+        leftEarly[age] = CLASSES.indexOf(cls);
+        earlyMonthsAt[age] = (minDays - stayed) / DAYS_PER_MONTH;
+      }
+      if (next !== "GONE") {
+        feeAt[age] = (objectsPerGb / 1000) * (p.transitionPer1000[next] ?? 0);
+        entered[age] = CLASSES.indexOf(next);
+      }
       cls = next;
       enteredAt = age;
     }
@@ -156,7 +179,7 @@ function ageProfile(input: StreamInput, prices: PriceTable, maxAge: number): Age
     }
     keyAt[age] = k;
   }
-  return { keyAt, keys, feeAt, earlyAt, monitoredAt };
+  return { keyAt, keys, feeAt, earlyAt, enteredAt: entered, leftEarlyAt: leftEarly, earlyMonthsAt, monitoredAt };
 }
 
 export function simulateStream(input: StreamInput, prices: PriceTable, months = 12): MonthCost[] {
@@ -170,14 +193,13 @@ export function simulateStream(input: StreamInput, prices: PriceTable, months = 
   const nKeys = prof.keys.length;
   const monitorPerGbMonth = (objectsPerGb / 1000) * p.itMonitoringPer1000Objects;
 
-  // cohorts: the initial stock (born at -initialAge) and one per day of growth
-  const births: number[] = [];
-  const gbs: number[] = [];
-  if (input.initialGb > 0) {
-    births.push(-initialAge);
-    gbs.push(input.initialGb);
-  }
+  // Cohorts: the initial stock (born at -initialAge) and one per day of growth. Growth cohorts
+  // differ only by age and all weigh the same, so on day t they hold one cohort at each age
+  // 0..t: their sums are running sums over ages, kept as t advances (linear, not quadratic).
+  const gb0 = input.initialGb;
   const dailyGrowth = input.monthlyGrowthGb / DAYS_PER_MONTH;
+  const nClasses = CLASSES.length;
+  const ages = { perKey: new Float64Array(nKeys), fee: 0, early: 0, monitored: 0, intoClass: new Float64Array(nClasses), earlyMonths: new Float64Array(nClasses) };
 
   const out: MonthCost[] = [];
   for (let m = 0; m < months; m++) {
@@ -186,22 +208,41 @@ export function simulateStream(input: StreamInput, prices: PriceTable, months = 
     let transitionUsd = 0;
     let earlyDeleteUsd = 0;
     let monitoredGbDays = 0;
+    const transitionsK = new Float64Array(nClasses);
+    const earlyGbMonths = new Float64Array(nClasses);
     for (let day = bounds[m]; day < bounds[m + 1]; day++) {
       if (dailyGrowth > 0) {
-        births.push(day);
-        gbs.push(dailyGrowth);
-      }
-      for (let i = 0; i < births.length; i++) {
-        const age = day - births[i];
-        // the initial stock's past transitions were paid before the horizon
-        if (day > 0 || births[i] === day) {
-          transitionUsd += gbs[i] * prof.feeAt[age];
-          earlyDeleteUsd += gbs[i] * prof.earlyAt[age];
+        // today's cohort is born: the running sums gain age `day`
+        const a = day;
+        if (prof.keyAt[a] >= 0) ages.perKey[prof.keyAt[a]] += 1;
+        if (prof.keyAt[a] >= 0 && prof.monitoredAt[a]) ages.monitored += 1;
+        ages.fee += prof.feeAt[a];
+        ages.early += prof.earlyAt[a];
+        if (prof.enteredAt[a] >= 0) ages.intoClass[prof.enteredAt[a]] += 1;
+        if (prof.leftEarlyAt[a] >= 0) ages.earlyMonths[prof.leftEarlyAt[a]] += prof.earlyMonthsAt[a];
+        for (let k = 0; k < nKeys; k++) gbDays[k] += dailyGrowth * ages.perKey[k];
+        monitoredGbDays += dailyGrowth * ages.monitored;
+        transitionUsd += dailyGrowth * ages.fee;
+        earlyDeleteUsd += dailyGrowth * ages.early;
+        for (let c = 0; c < nClasses; c++) {
+          transitionsK[c] += (dailyGrowth * ages.intoClass[c] * objectsPerGb) / 1000;
+          earlyGbMonths[c] += dailyGrowth * ages.earlyMonths[c];
         }
-        const k = prof.keyAt[age];
-        if (k < 0) continue;
-        gbDays[k] += gbs[i];
-        if (prof.monitoredAt[age]) monitoredGbDays += gbs[i];
+      }
+      if (gb0 > 0) {
+        const a = day + initialAge;
+        // the initial stock's past transitions were paid before the horizon
+        if (day > 0 || initialAge === 0) {
+          transitionUsd += gb0 * prof.feeAt[a];
+          earlyDeleteUsd += gb0 * prof.earlyAt[a];
+          if (prof.enteredAt[a] >= 0) transitionsK[prof.enteredAt[a]] += (gb0 * objectsPerGb) / 1000;
+          if (prof.leftEarlyAt[a] >= 0) earlyGbMonths[prof.leftEarlyAt[a]] += gb0 * prof.earlyMonthsAt[a];
+        }
+        const k = prof.keyAt[a];
+        if (k >= 0) {
+          gbDays[k] += gb0;
+          if (prof.monitoredAt[a]) monitoredGbDays += gb0;
+        }
       }
     }
     const gbByClass: Record<string, number> = {};
@@ -217,8 +258,28 @@ export function simulateStream(input: StreamInput, prices: PriceTable, months = 
       storedGb += gbDays[k] / days;
     }
     const monitoringUsd = (monitoredGbDays / days) * monitorPerGbMonth;
-    out.push({ month: m + 1, storedGb, storageUsd, transitionUsd, monitoringUsd, earlyDeleteUsd, totalUsd: storageUsd + transitionUsd + monitoringUsd + earlyDeleteUsd, gbByClass });
+    out.push({
+      month: m + 1,
+      storedGb,
+      storageUsd,
+      transitionUsd,
+      monitoringUsd,
+      earlyDeleteUsd,
+      totalUsd: storageUsd + transitionUsd + monitoringUsd + earlyDeleteUsd,
+      gbByClass,
+      transitionsK: byClass(transitionsK),
+      monitoredK: ((monitoredGbDays / days) * objectsPerGb) / 1000,
+      earlyDeleteGbMonths: byClass(earlyGbMonths),
+    });
   }
+  return out;
+}
+
+function byClass(values: Float64Array): Record<string, number> {
+  const out: Record<string, number> = {};
+  values.forEach((v, i) => {
+    if (v > 0) out[CLASSES[i]] = v;
+  });
   return out;
 }
 

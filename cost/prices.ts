@@ -58,16 +58,12 @@ export interface PriceTable {
 
 export const PRICES_DIR = path.join(__dirname, "prices");
 
-const cache = new Map<string, PriceTable>();
-
 export function availablePriceRegions(dir = PRICES_DIR): string[] {
   return fs.existsSync(dir) ? fs.readdirSync(dir).filter((f) => f.endsWith(".json")).map((f) => f.slice(0, -5)).sort() : [];
 }
 
+/** Read on every call: an edited table is seen at once (it is a few KB of JSON). */
 export function loadPriceTable(region: string, dir = PRICES_DIR): PriceTable {
-  const key = `${dir}:${region}`;
-  const hit = cache.get(key);
-  if (hit) return hit;
   const file = path.join(dir, `${region}.json`);
   if (!fs.existsSync(file)) {
     throw new Error(
@@ -77,7 +73,6 @@ export function loadPriceTable(region: string, dir = PRICES_DIR): PriceTable {
   }
   const table = JSON.parse(fs.readFileSync(file, "utf8")) as PriceTable;
   if (table.region !== region) throw new Error(`${file} says region ${table.region}, expected ${region}`);
-  cache.set(key, table);
   return table;
 }
 

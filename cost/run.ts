@@ -1,9 +1,16 @@
-/** Glue between the CLI (and the bench) and the estimate: env name -> synth + usage + prices. */
+/** Glue between the CLI (and the bench) and the estimate: env name -> model + usage + prices. */
+import * as fs from "fs";
+import * as path from "path";
 import { ENVIRONMENTS, ENVIRONMENT_NAMES, EnvironmentName } from "../config";
+import { loadTerraformSync, TerraformModel } from "../terraform";
 import { estimate, Estimate } from "./estimate";
 import { loadPriceTable } from "./prices";
-import { readSynth } from "./synth";
-import { loadUsage } from "./usage";
+import { loadUsage, USAGE_DIR } from "./usage";
+
+/** The stacks of an environment that cost something, in the order the estimate lists them. */
+export const PRICED_STACK_KINDS = ["data", "compute", "ops"] as const;
+
+export class SynthNotFoundError extends Error {}
 
 export function checkEnv(env: string): EnvironmentName {
   if (!(ENVIRONMENT_NAMES as readonly string[]).includes(env)) {
@@ -12,21 +19,52 @@ export function checkEnv(env: string): EnvironmentName {
   return env as EnvironmentName;
 }
 
+export interface EnvironmentModel {
+  readonly model: TerraformModel;
+  readonly missingStacks: readonly string[];
+}
+
+/**
+ * The model of an environment's stacks in a cdktf output directory, in PRICED_STACK_KINDS order.
+ * `allowEmpty`: a directory without them is an empty model (a base branch before they existed).
+ */
+export function readEnvironment(outdir: string, env: string, opts: { allowEmpty?: boolean } = {}): EnvironmentModel {
+  const stacksDir = path.join(outdir, "stacks");
+  const names = PRICED_STACK_KINDS.map((k) => `${env}-${k}`);
+  if (!fs.existsSync(stacksDir)) {
+    if (opts.allowEmpty) return { model: new TerraformModel([]), missingStacks: names };
+    throw new SynthNotFoundError(`no synthesized stacks in ${path.resolve(outdir)} (missing ${stacksDir}); run \`npx cdktf synth\` first or pass --out <cdktf.out dir>`);
+  }
+  const present = names.filter((n) => fs.existsSync(path.join(stacksDir, n, "cdk.tf.json")));
+  if (present.length === 0 && !opts.allowEmpty) {
+    const found = fs.readdirSync(stacksDir).join(", ") || "none";
+    throw new SynthNotFoundError(`no stacks of environment ${env} in ${path.resolve(stacksDir)} (expected ${names.join(", ")}; found: ${found}); run \`npx cdktf synth\` first`);
+  }
+  const stacks = present.flatMap((n) => loadTerraformSync(path.join(stacksDir, n)).stacks);
+  return { model: new TerraformModel(stacks), missingStacks: names.filter((n) => !present.includes(n)) };
+}
+
 export interface EstimateEnvOptions {
   readonly env: string;
   /** @default "cdktf.out" */
   readonly outdir?: string;
   readonly asOf?: Date;
+  /** Directory of <env>.json profiles. @default cost/usage */
   readonly usageDir?: string;
+  /** The profile file itself. @default <usageDir>/<env>.json */
+  readonly usageFile?: string;
   readonly pricesDir?: string;
   /** A synthesis without this environment's stacks estimates as empty (a base branch before the stacks existed). */
   readonly allowEmpty?: boolean;
+  /** The profile was written for another synthesis (the base of a --compare): addresses it lacks warn. */
+  readonly lenient?: boolean;
 }
 
 export function estimateEnvironment(o: EstimateEnvOptions): Estimate {
   const env = checkEnv(o.env);
-  const synth = readSynth(o.outdir ?? "cdktf.out", env, { allowEmpty: o.allowEmpty });
-  const usage = loadUsage(env, o.usageDir);
-  const prices = loadPriceTable(synth.region ?? ENVIRONMENTS[env].region, o.pricesDir);
-  return estimate({ synth, usage, prices, asOf: o.asOf });
+  const { model, missingStacks } = readEnvironment(o.outdir ?? "cdktf.out", env, { allowEmpty: o.allowEmpty });
+  const usage = loadUsage(env, o.usageDir ?? USAGE_DIR, o.usageFile);
+  const region = model.stacks.map((s) => s.region).find((r) => r !== undefined) ?? ENVIRONMENTS[env].region;
+  const prices = loadPriceTable(region, o.pricesDir);
+  return estimate({ env, model, missingStacks, usage, prices, asOf: o.asOf, lenient: o.lenient });
 }

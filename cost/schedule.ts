@@ -1,12 +1,16 @@
 /**
  * Running hours of a resource that an on/off schedule pair switches, computed from the real
  * cron expressions in the timezone the scheduler evaluates them in (EventBridge Scheduler's
- * `schedule_expression_timezone`). Minute by minute in UTC, each instant converted to the
- * schedule's wall clock, so daylight-saving changes land where they really do: a window from
- * Saturday 00:00 to Monday 00:00 London time lasts 47 h over the March change and 49 h over the
- * October one.
+ * `schedule_expression_timezone`). Every UTC instant is read on the schedule's wall clock, so
+ * daylight-saving changes land where they really do: a window from Saturday 00:00 to Monday
+ * 00:00 London time lasts 47 h over the March change and 49 h over the October one.
+ *
+ * The only place in cost/ that reads AWS cron (config/cron.ts): swapping the parser for a
+ * library changes this import and nothing else.
  */
 import { CronSchedule, cronMatches, parseCron } from "../config/cron";
+
+export { CronSchedule, parseCron };
 
 export type ScheduleAction = "stop" | "start";
 
@@ -30,11 +34,54 @@ export interface WallClock {
 const MINUTE = 60_000;
 const DAY = 86_400_000;
 
-const formatters = new Map<string, Intl.DateTimeFormat>();
-function formatter(tz: string): Intl.DateTimeFormat {
-  let f = formatters.get(tz);
-  if (!f) {
-    f = new Intl.DateTimeFormat("en-US", {
+/** The value memoised under `key`, made on first use. */
+export function memo<K, V>(map: Map<K, V>, key: K, make: () => V): V {
+  let v = map.get(key);
+  if (v === undefined) {
+    v = make();
+    map.set(key, v);
+  }
+  return v;
+}
+
+/**
+ * Timezone offsets of one estimate: each zone's formatter and its offsets per UTC day,
+ * memoised for as long as the Calendar lives. An estimate makes one and passes it to every
+ * call; nothing is cached at module level, so two estimates never share state.
+ */
+export class Calendar {
+  private readonly zones = new Map<string, Zone>();
+
+  /** Throws RangeError for an unknown IANA zone, before any counting. */
+  zone(tz: string): Zone {
+    return memo(this.zones, tz, () => new Zone(tz));
+  }
+}
+
+interface DayOffsets {
+  readonly off0: number;
+  /** UTC instant of the day's offset change; Infinity when there is none */
+  readonly changeAt: number;
+  readonly off1: number;
+}
+
+/**
+ * One timezone's offsets, memoised per UTC day. Offsets are read at week boundaries first; only
+ * a week whose two ends differ is read day by day, and the day of the change is bisected to the
+ * minute. That assumes at most one change a day and no change that is undone within the same
+ * week (true of every zone in use: Morocco's Ramadan pause, the shortest, lasts about a month).
+ * About 90 Intl readings a year instead of one a minute.
+ */
+class Zone {
+  private readonly format?: Intl.DateTimeFormat;
+  private readonly days = new Map<number, DayOffsets>();
+  private readonly dayStarts = new Map<number, number>();
+  private readonly weekStarts = new Map<number, number>();
+
+  constructor(readonly tz: string) {
+    // a zone that never changes needs no readings
+    if (tz === "UTC" || tz === "Etc/UTC") return;
+    this.format = new Intl.DateTimeFormat("en-US", {
       timeZone: tz,
       hourCycle: "h23",
       year: "numeric",
@@ -44,67 +91,66 @@ function formatter(tz: string): Intl.DateTimeFormat {
       minute: "numeric",
       second: "numeric",
     });
-    formatters.set(tz, f);
   }
-  return f;
-}
 
-/** UTC offset of `tz` at instant `ms`, in minutes (London in summer: +60). */
-export function utcOffsetMinutes(tz: string, ms: number): number {
-  const parts: Record<string, number> = {};
-  for (const p of formatter(tz).formatToParts(new Date(ms))) {
-    if (p.type !== "literal") parts[p.type] = Number(p.value);
+  /** UTC offset at instant `ms`, in minutes (London in summer: +60). */
+  offsetAt(ms: number): number {
+    if (!this.format) return 0;
+    const parts: Record<string, number> = {};
+    for (const p of this.format.formatToParts(new Date(ms))) {
+      if (p.type !== "literal") parts[p.type] = Number(p.value);
+    }
+    const asUtc = Date.UTC(parts.year, parts.month - 1, parts.day, parts.hour % 24, parts.minute, parts.second);
+    return Math.round((asUtc - Math.floor(ms / 1000) * 1000) / MINUTE);
   }
-  const asUtc = Date.UTC(parts.year, parts.month - 1, parts.day, parts.hour % 24, parts.minute, parts.second);
-  return Math.round((asUtc - Math.floor(ms / 1000) * 1000) / MINUTE);
-}
 
-/**
- * Offsets of one timezone, memoised per UTC day: at most one change a day (true of every zone
- * in use), located to the minute by bisection. Two Intl calls a day instead of one a minute.
- */
-class OffsetCache {
-  private readonly days = new Map<number, { off0: number; changeAt: number; off1: number }>();
-  constructor(private readonly tz: string) {}
+  /** Offset at 00:00 UTC of day `d` (days since the epoch). */
+  private dayStart(d: number): number {
+    return memo(this.dayStarts, d, () => {
+      const w = Math.floor(d / 7) * 7;
+      const a = this.weekStart(w);
+      const b = this.weekStart(w + 7);
+      return a === b ? a : this.offsetAt(d * DAY);
+    });
+  }
 
-  at(ms: number): number {
-    const d = Math.floor(ms / DAY);
-    let e = this.days.get(d);
-    if (!e) {
+  private weekStart(d: number): number {
+    return memo(this.weekStarts, d, () => this.offsetAt(d * DAY));
+  }
+
+  day(d: number): DayOffsets {
+    return memo(this.days, d, () => {
       const start = d * DAY;
-      const off0 = utcOffsetMinutes(this.tz, start);
-      const off1 = utcOffsetMinutes(this.tz, start + DAY);
+      const off0 = this.dayStart(d);
+      const off1 = this.dayStart(d + 1);
       let changeAt = Infinity;
       if (off0 !== off1) {
         let lo = start; // offset off0
         let hi = start + DAY; // offset off1
         while (hi - lo > MINUTE) {
           const mid = lo + Math.floor((hi - lo) / MINUTE / 2) * MINUTE;
-          if (utcOffsetMinutes(this.tz, mid) === off0) lo = mid;
+          if (this.offsetAt(mid) === off0) lo = mid;
           else hi = mid;
         }
         changeAt = hi;
       }
-      e = { off0, changeAt, off1 };
-      this.days.set(d, e);
-    }
+      return { off0, changeAt, off1 };
+    });
+  }
+
+  at(ms: number): number {
+    const e = this.day(Math.floor(ms / DAY));
     return ms >= e.changeAt ? e.off1 : e.off0;
   }
 }
 
-const offsetCaches = new Map<string, OffsetCache>();
-function offsets(tz: string): OffsetCache {
-  let c = offsetCaches.get(tz);
-  if (!c) {
-    formatter(tz); // throws RangeError for an unknown zone, before any counting
-    c = new OffsetCache(tz);
-    offsetCaches.set(tz, c);
-  }
-  return c;
+/** UTC offset of `tz` at instant `ms`, in minutes (London in summer: +60). */
+export function utcOffsetMinutes(tz: string, ms: number, cal = new Calendar()): number {
+  return cal.zone(tz).offsetAt(ms);
 }
 
-export function wallClock(ms: number, tz: string): WallClock {
-  const local = new Date(ms + offsets(tz).at(ms) * MINUTE);
+export function wallClock(ms: number, tz: string, cal = new Calendar()): WallClock {
+  const local = new Date(ms + cal.zone(tz).at(ms) * MINUTE);
   return {
     year: local.getUTCFullYear(),
     month: local.getUTCMonth() + 1,
@@ -116,9 +162,9 @@ export function wallClock(ms: number, tz: string): WallClock {
 }
 
 /** UTC instants (ms) in [fromMs, toMs) at which the cron fires in `tz`. */
-export function firings(cron: CronSchedule | string, tz: string, fromMs: number, toMs: number): number[] {
+export function firings(cron: CronSchedule | string, tz: string, fromMs: number, toMs: number, cal = new Calendar()): number[] {
   const ev: ScheduleEvent = { action: "stop", cron: typeof cron === "string" ? parseCron(cron) : cron, timezone: tz };
-  return eventFirings(ev, Math.ceil(fromMs / MINUTE) * MINUTE, toMs);
+  return eventFirings(ev, Math.ceil(fromMs / MINUTE) * MINUTE, toMs, cal);
 }
 
 export interface RunningTime {
@@ -130,25 +176,39 @@ export interface RunningTime {
   readonly starts: number;
 }
 
-const BLOCK = 15 * MINUTE;
-
 /**
- * Firing instants of one event in [fromMs, toMs), walking 15-minute UTC blocks: every UTC
- * offset in use is a multiple of 15 minutes and changes on such a boundary, so a block has one
- * offset and lies inside one local hour; only minutes the cron names are looked at.
+ * Firing instants of one event in [fromMs, toMs), day by day: a UTC day has at most two spans
+ * of constant offset; each span is a stretch of local wall clock, in which the cron's
+ * (hour, minute) pairs of every local date whose day fields match are the firings. Local
+ * times that a spring-forward skips never fire; those an autumn fall-back repeats fire twice,
+ * as a wall clock read minute by minute would.
  */
-function eventFirings(ev: ScheduleEvent, fromMs: number, toMs: number): number[] {
+function eventFirings(ev: ScheduleEvent, fromMs: number, toMs: number, cal: Calendar): number[] {
   const out: number[] = [];
-  const cache = offsets(ev.timezone);
-  for (let b = Math.floor(fromMs / BLOCK) * BLOCK; b < toMs; b += BLOCK) {
-    const localMinuteOfDay = Math.floor(((((b + cache.at(b) * MINUTE) % DAY) + DAY) % DAY) / MINUTE);
-    if (!ev.cron.hours.has(Math.floor(localMinuteOfDay / 60))) continue;
-    const m0 = localMinuteOfDay % 60;
-    for (let k = 0; k < 15; k++) {
-      if (!ev.cron.minutes.has(m0 + k)) continue;
-      const t = b + k * MINUTE;
-      if (t >= fromMs && t < toMs && cronMatches(ev.cron, wallClock(t, ev.timezone))) out.push(t);
+  if (toMs <= fromMs) return out;
+  const zone = cal.zone(ev.timezone);
+  const hours = [...ev.cron.hours].sort((a, b) => a - b);
+  const minutes = [...ev.cron.minutes].sort((a, b) => a - b);
+  const span = (a: number, b: number, offset: number) => {
+    const shift = offset * MINUTE;
+    for (let d = Math.floor((a + shift) / DAY); d * DAY < b + shift; d++) {
+      const date = new Date(d * DAY);
+      // the day fields decide; hour and minute are given ones the cron has
+      const day = { year: date.getUTCFullYear(), month: date.getUTCMonth() + 1, day: date.getUTCDate(), weekday: date.getUTCDay() + 1, hour: hours[0], minute: minutes[0] };
+      if (!cronMatches(ev.cron, day)) continue;
+      for (const h of hours) {
+        for (const m of minutes) {
+          const t = d * DAY + (h * 60 + m) * MINUTE - shift;
+          if (t >= a && t < b && t >= fromMs && t < toMs) out.push(t);
+        }
+      }
     }
+  };
+  for (let d = Math.floor(fromMs / DAY); d * DAY < toMs; d++) {
+    const { off0, changeAt, off1 } = zone.day(d);
+    const end = (d + 1) * DAY;
+    span(d * DAY, Math.min(changeAt, end), off0);
+    if (changeAt < end) span(changeAt, end, off1);
   }
   return out;
 }
@@ -159,13 +219,13 @@ function eventFirings(ev: ScheduleEvent, fromMs: number, toMs: number): number[]
  * a Saturday begins stopped. Stop and start in the same minute: start wins. No stop event at
  * all: it runs throughout.
  */
-export function runningTime(events: readonly ScheduleEvent[], fromMs: number, toMs: number, warmupDays = 8): RunningTime {
+export function runningTime(events: readonly ScheduleEvent[], fromMs: number, toMs: number, warmupDays = 8, cal = new Calendar()): RunningTime {
   const windowMinutes = Math.round((toMs - fromMs) / MINUTE);
   const windowHours = windowMinutes / 60;
   if (!events.some((e) => e.action === "stop")) return { hours: windowHours, windowHours, fraction: 1, stops: 0, starts: 0 };
   const begin = Math.ceil((fromMs - warmupDays * DAY) / MINUTE) * MINUTE;
   const changes: { t: number; on: boolean }[] = [];
-  for (const e of events) for (const t of eventFirings(e, begin, toMs)) changes.push({ t, on: e.action === "start" });
+  for (const e of events) for (const t of eventFirings(e, begin, toMs, cal)) changes.push({ t, on: e.action === "start" });
   // same minute: the stop first, so that the start wins
   changes.sort((a, b) => a.t - b.t || Number(a.on) - Number(b.on));
   let on = true;
@@ -193,12 +253,12 @@ export function runningTime(events: readonly ScheduleEvent[], fromMs: number, to
  * Firings of `fire` in [fromMs, toMs) that happen while `switches` (stop/start events) leave
  * the thing running: a training rule the scheduler disables at night only fires by day.
  */
-export function activeFirings(fire: ScheduleEvent, switches: readonly ScheduleEvent[], fromMs: number, toMs: number, warmupDays = 8): number {
-  const fires = eventFirings(fire, fromMs, toMs);
+export function activeFirings(fire: ScheduleEvent, switches: readonly ScheduleEvent[], fromMs: number, toMs: number, warmupDays = 8, cal = new Calendar()): number {
+  const fires = eventFirings(fire, fromMs, toMs, cal);
   if (!switches.some((e) => e.action === "stop")) return fires.length;
   const begin = Math.ceil((fromMs - warmupDays * DAY) / MINUTE) * MINUTE;
   const changes: { t: number; on: boolean }[] = [];
-  for (const e of switches) for (const t of eventFirings(e, begin, toMs)) changes.push({ t, on: e.action === "start" });
+  for (const e of switches) for (const t of eventFirings(e, begin, toMs, cal)) changes.push({ t, on: e.action === "start" });
   changes.sort((a, b) => a.t - b.t || Number(a.on) - Number(b.on));
   let on = true;
   let i = 0;
@@ -215,7 +275,7 @@ export function activeFirings(fire: ScheduleEvent, switches: readonly ScheduleEv
  * Average running hours per month over a whole calendar year (both DST changes, every
  * weekday-to-month alignment), scaled to the price table's hours per month (730 = 8760 / 12).
  */
-export function monthlyRunningHours(events: readonly ScheduleEvent[], year: number, hoursPerMonth = 730): RunningTime & { monthlyHours: number } {
-  const r = runningTime(events, Date.UTC(year, 0, 1), Date.UTC(year + 1, 0, 1));
+export function monthlyRunningHours(events: readonly ScheduleEvent[], year: number, hoursPerMonth = 730, cal = new Calendar()): RunningTime & { monthlyHours: number } {
+  const r = runningTime(events, Date.UTC(year, 0, 1), Date.UTC(year + 1, 0, 1), 8, cal);
   return { ...r, monthlyHours: r.fraction * hoursPerMonth };
 }

@@ -1,5 +1,8 @@
 import { main } from "../../cli/cost";
-import { FIXTURE_OUT } from "./helpers";
+import * as path from "path";
+import { editedCopy, FIXTURE_OUT, FIXTURE_USAGE, removeCopies } from "./helpers";
+
+const USAGE = path.join(FIXTURE_USAGE, "dev.json");
 
 async function run(args: string[]) {
   let out = "";
@@ -16,8 +19,10 @@ async function run(args: string[]) {
 }
 
 describe("npm run cost -- estimate", () => {
+  afterAll(removeCopies);
+
   test("prints JSON with totals and components", async () => {
-    const r = await run(["estimate", "--env", "dev", "--out", FIXTURE_OUT, "--format", "json", "--as-of", "2026-06-01"]);
+    const r = await run(["estimate", "--env", "dev", "--out", FIXTURE_OUT, "--usage", USAGE, "--format", "json", "--as-of", "2026-06-01"]);
     expect(r.code).toBe(0);
     const j = JSON.parse(r.out);
     expect(j.optimizedMonthlyUsd).toBeGreaterThan(0);
@@ -25,7 +30,7 @@ describe("npm run cost -- estimate", () => {
   });
 
   test("--compare adds the monthly difference", async () => {
-    const r = await run(["estimate", "--env", "dev", "--out", FIXTURE_OUT, "--compare", FIXTURE_OUT, "--format", "markdown"]);
+    const r = await run(["estimate", "--env", "dev", "--out", FIXTURE_OUT, "--usage", USAGE, "--compare", FIXTURE_OUT, "--format", "markdown"]);
     expect(r.code).toBe(0);
     expect(r.out).toContain("$0.00/month** against the base branch");
   });
@@ -46,5 +51,30 @@ describe("npm run cost -- estimate", () => {
     const r = await run(["estimate", "--env", "dev", "--out", FIXTURE_OUT, "--format", "xml"]);
     expect(r.code).not.toBe(0);
     expect(r.err).toMatch(/--format: unknown format 'xml'; allowed: table, markdown, json/);
+  });
+
+  test("--compare against a base without a resource the profile names: priced as added, not an error", async () => {
+    const base = editedCopy((stack, j) => {
+      if (stack === "dev-data") delete j.resource.aws_s3_bucket.ArtifactsBucket_Resource_A1B2C3D4;
+    });
+    const r = await run(["estimate", "--env", "dev", "--out", FIXTURE_OUT, "--usage", USAGE, "--compare", base, "--format", "json", "--as-of", "2026-06-01"]);
+    expect(r.err).toBe("");
+    expect(r.code).toBe(0);
+    const j = JSON.parse(r.out);
+    const artifacts = j.components.find((c: { id: string }) => c.id === "s3:retail-forecast-dev-artifacts-111111111111");
+    expect(artifacts.deltaMonthlyUsd).toBeCloseTo(artifacts.optimizedMonthlyUsd, 2);
+    expect(artifacts.deltaMonthlyUsd).toBeGreaterThan(0);
+  });
+
+  test("fails when --usage names a file that does not exist", async () => {
+    const r = await run(["estimate", "--env", "dev", "--out", FIXTURE_OUT, "--usage", "/nonexistent/usage.json"]);
+    expect(r.code).toBe(1);
+    expect(r.err).toMatch(/--usage: \/nonexistent\/usage.json does not exist; expected a usage profile JSON file/);
+  });
+
+  test("fails when the profile does not fit the synthesis, naming the file and the key", async () => {
+    const r = await run(["estimate", "--env", "dev", "--out", FIXTURE_OUT]);
+    expect(r.code).toBe(1);
+    expect(r.err).toMatch(/^cost: error: cost\/usage\/dev.json: resources."aws_s3_bucket.DataBucket_E3889A50": no such resource in dev-data, dev-compute, dev-ops/);
   });
 });

@@ -5,38 +5,45 @@ import { buildApp } from "../../app";
 import { Estimate } from "../../cost/estimate";
 import { compare, toJson, toMarkdown, toTable } from "../../cost/format";
 import { estimateEnvironment } from "../../cost/run";
-import { editedCopy, FIXTURE_OUT, removeCopies } from "./helpers";
+import { editedCopy, FIXTURE_OUT, FIXTURE_USAGE, removeCopies } from "./helpers";
 
 const AS_OF = new Date("2026-06-01T00:00:00Z");
-const GOLDEN = path.join(__dirname, "golden", "dev-estimate.json");
-const GOLDEN_TABLE = path.join(__dirname, "golden", "dev-estimate.txt");
+const golden = (env: string, ext: "json" | "txt") => path.join(__dirname, "golden", `${env}-estimate.${ext}`);
 const BUNDLE = path.join(__dirname, "..", "fixtures", "scheduler.zip");
+const GOLDEN_ENVS = ["dev", "staging", "prod"] as const;
 
 /**
- * The golden figures come from the real dev synthesis (app.ts, every stack), so a stack change
- * that moves the bill shows up here; after reviewing the change, UPDATE_GOLDEN=1 rewrites it.
+ * The golden figures come from the real synthesis of dev, staging and prod (app.ts, every
+ * stack), so a stack change that moves the bill shows up here; after reviewing the change,
+ * UPDATE_GOLDEN=1 rewrites them.
  */
-describe("cost estimate of the real dev synthesis (golden)", () => {
-  let e: Estimate;
+describe("cost estimate of the real syntheses (golden)", () => {
+  const estimates = new Map<string, Estimate>();
   let outdir: string;
   beforeAll(() => {
     outdir = fs.mkdtempSync(path.join(os.tmpdir(), "cost-golden-"));
-    buildApp({ outdir, environments: ["dev"], schedulerBundle: BUNDLE }).synth();
-    e = estimateEnvironment({ env: "dev", outdir, asOf: AS_OF });
+    buildApp({ outdir, environments: [...GOLDEN_ENVS, "sandbox"], schedulerBundle: BUNDLE, emulatorEndpoint: "http://127.0.0.1:4566" }).synth();
+    for (const env of [...GOLDEN_ENVS, "sandbox"]) estimates.set(env, estimateEnvironment({ env, outdir, asOf: AS_OF }));
   }, 120_000);
   afterAll(() => fs.rmSync(outdir, { recursive: true, force: true }));
 
-  test("matches the golden estimate (UPDATE_GOLDEN=1 rewrites it after a reviewed change)", () => {
+  test.each(GOLDEN_ENVS)("%s matches the golden estimate (UPDATE_GOLDEN=1 rewrites it after a reviewed change)", (env) => {
+    const e = estimates.get(env)!;
     const json = toJson(e) as any;
     if (process.env.UPDATE_GOLDEN === "1") {
-      fs.writeFileSync(GOLDEN, JSON.stringify(json, null, 2) + "\n");
-      fs.writeFileSync(GOLDEN_TABLE, toTable(e, undefined, true));
+      fs.writeFileSync(golden(env, "json"), JSON.stringify(json, null, 2) + "\n");
+      fs.writeFileSync(golden(env, "txt"), toTable(e, undefined, true));
     }
-    expect(json).toEqual(JSON.parse(fs.readFileSync(GOLDEN, "utf8")));
-    expect(toTable(e, undefined, true)).toBe(fs.readFileSync(GOLDEN_TABLE, "utf8"));
+    expect(json).toEqual(JSON.parse(fs.readFileSync(golden(env, "json"), "utf8")));
+    expect(toTable(e, undefined, true)).toBe(fs.readFileSync(golden(env, "txt"), "utf8"));
+  });
+
+  test("every usage profile (cost/usage/*.json) fits its environment's synthesis, sandbox included", () => {
+    for (const env of [...GOLDEN_ENVS, "sandbox"]) expect([env, estimates.get(env)!.warnings]).toEqual([env, []]);
   });
 
   test("prices every stack of the environment and every component kind", () => {
+    const e = estimates.get("dev")!;
     expect(e.stacks).toEqual(["dev-data", "dev-compute", "dev-ops"]);
     const cats = new Set(e.components.map((c) => c.category));
     for (const c of ["eks-control-plane", "eks-node-group", "s3", "logs", "load-balancer", "ecr", "sagemaker-training", "sagemaker-endpoint", "nat", "platform"]) expect(cats).toContain(c);
@@ -44,7 +51,7 @@ describe("cost estimate of the real dev synthesis (golden)", () => {
   });
 
   test("the real node group runs 261 h a month on spot from the real schedules", () => {
-    const ng = e.components.find((c) => c.category === "eks-node-group")!;
+    const ng = estimates.get("dev")!.components.find((c) => c.category === "eks-node-group")!;
     expect(ng.assumptions.join("\n")).toMatch(/SPOT/);
     expect(ng.assumptions.join("\n")).toMatch(/-> 261\.0 h\/month/);
     expect(ng.savingsPercent).toBeGreaterThan(80);
@@ -52,7 +59,7 @@ describe("cost estimate of the real dev synthesis (golden)", () => {
 });
 
 describe("cost estimate of the dev fixture", () => {
-  const e = estimateEnvironment({ env: "dev", outdir: FIXTURE_OUT, asOf: AS_OF });
+  const e = estimateEnvironment({ env: "dev", outdir: FIXTURE_OUT, asOf: AS_OF, usageDir: FIXTURE_USAGE });
   const json = toJson(e) as any;
 
   test("has one component per priced part, with the JSON fields machines read", () => {
@@ -110,8 +117,8 @@ describe("cost estimate of the dev fixture", () => {
 
 describe("comparison with another synthesis", () => {
   afterAll(removeCopies);
-  const base = estimateEnvironment({ env: "dev", outdir: FIXTURE_OUT, asOf: AS_OF });
-  const delta = (out: string) => compare(estimateEnvironment({ env: "dev", outdir: out, asOf: AS_OF }), base, "base");
+  const base = estimateEnvironment({ env: "dev", outdir: FIXTURE_OUT, asOf: AS_OF, usageDir: FIXTURE_USAGE });
+  const delta = (out: string) => compare(estimateEnvironment({ env: "dev", outdir: out, asOf: AS_OF, usageDir: FIXTURE_USAGE }), base, "base");
 
   test("identical syntheses differ by zero", () => {
     const c = delta(FIXTURE_OUT);
@@ -154,8 +161,8 @@ describe("comparison with another synthesis", () => {
   });
 
   test("JSON carries deltaMonthlyUsd in total and per component; a missing base counts as empty", () => {
-    const e = estimateEnvironment({ env: "dev", outdir: FIXTURE_OUT, asOf: AS_OF });
-    const empty = estimateEnvironment({ env: "dev", outdir: "/nonexistent-cost-base", asOf: AS_OF, allowEmpty: true });
+    const e = estimateEnvironment({ env: "dev", outdir: FIXTURE_OUT, asOf: AS_OF, usageDir: FIXTURE_USAGE });
+    const empty = estimateEnvironment({ env: "dev", outdir: "/nonexistent-cost-base", asOf: AS_OF, allowEmpty: true, usageDir: FIXTURE_USAGE, lenient: true });
     const j = toJson(e, compare(e, empty, "empty")) as any;
     expect(j.deltaMonthlyUsd).toBeCloseTo(e.optimizedMonthlyUsd, 1);
     expect(j.components.every((c: any) => typeof c.deltaMonthlyUsd === "number")).toBe(true);

@@ -3,6 +3,8 @@ import * as os from "os";
 import * as path from "path";
 
 export const FIXTURE_OUT = path.join(__dirname, "fixtures", "synth");
+/** The fixture's usage profile: keyed by the fixture's own addresses. */
+export const FIXTURE_USAGE = path.join(__dirname, "fixtures", "usage");
 
 const made: string[] = [];
 

@@ -1,4 +1,4 @@
-import { mergeRules, ruleApplies } from "../../cost/estimate";
+import { mergeRules, ruleApplies } from "../../cost/pricers/s3-bucket";
 import { classAtAge, itTier, simulateStream, averageMonthly } from "../../cost/lifecycle";
 import { loadPriceTable } from "../../cost/prices";
 
@@ -104,5 +104,83 @@ describe("which lifecycle rules apply to a usage prefix", () => {
     const p = mergeRules([rawRule, { ...tmpRule }, { id: "x", expiration: { days: 3 }, transition: [{ days: 90, storage_class: "GLACIER_IR" }] }]);
     expect(p).toEqual({ transitions: [{ days: 30, storageClass: "INTELLIGENT_TIERING" }, { days: 90, storageClass: "GLACIER_IR" }], expirationDays: 3 });
     expect(() => mergeRules([{ id: "bad", transition: [{ days: 1, storage_class: "TAPE" }] }])).toThrow(/unknown storage_class TAPE/);
+  });
+});
+
+/**
+ * simulateStream keeps running sums over ages instead of walking every cohort every day. The
+ * plain walk below (one cohort per day of growth plus the initial stock, each aged through
+ * classAtAge / itTier) must give the same month-by-month storage and fees.
+ */
+describe("S3 lifecycle: running sums equal the cohort-by-cohort walk", () => {
+  const D = 365 / 12;
+  function cohortWalk(input: Parameters<typeof simulateStream>[0], months = 12) {
+    const p = prices.s3;
+    const objKb = input.avgObjectMb * 1024;
+    const apply = objKb >= p.lifecycleMinTransitionObjectKb;
+    const monitoredIt = objKb >= p.itMinObjectKb;
+    const perGbK = 1024 / input.avgObjectMb / 1000;
+    const bounds = Array.from({ length: months + 1 }, (_, m) => Math.round(m * D));
+    const ia = input.initialAgeDays ?? 0;
+    const cohorts: { born: number; gb: number }[] = input.initialGb > 0 ? [{ born: -ia, gb: input.initialGb }] : [];
+    /** class (or IT tier) at each age, and the fee due on reaching it */
+    const at = (age: number) => {
+      let cls: string = "STANDARD";
+      let since = 0;
+      let fee = 0;
+      for (let a = 0; a <= age; a++) {
+        const next = classAtAge(input.policy, a, apply) ?? "GONE";
+        fee = 0;
+        if (next !== cls) {
+          const min = cls === "GONE" ? 0 : (p.minStorageDays[cls] ?? 0);
+          if (a - since < min) fee += (p.storageGbMonth[cls] * (min - (a - since))) / D;
+          if (next !== "GONE") fee += perGbK * (p.transitionPer1000[next] ?? 0);
+          cls = next;
+          since = a;
+        }
+      }
+      const key = cls === "INTELLIGENT_TIERING" ? (monitoredIt ? itTier(input.accessPattern, age - since, input.itTiering) : "IT_FREQUENT") : cls;
+      return { key, fee, monitored: cls === "INTELLIGENT_TIERING" && monitoredIt };
+    };
+    const memo = new Map<number, ReturnType<typeof at>>();
+    const out: { gbByClass: Record<string, number>; fees: number }[] = [];
+    for (let m = 0; m < months; m++) {
+      const days = bounds[m + 1] - bounds[m];
+      const gbByClass: Record<string, number> = {};
+      let fees = 0;
+      for (let day = bounds[m]; day < bounds[m + 1]; day++) {
+        if (input.monthlyGrowthGb > 0) cohorts.push({ born: day, gb: input.monthlyGrowthGb / D });
+        for (const c of cohorts) {
+          const age = day - c.born;
+          let s = memo.get(age);
+          if (!s) memo.set(age, (s = at(age)));
+          if (day > 0 || c.born === day) fees += c.gb * s.fee;
+          if (s.key === "GONE") continue;
+          gbByClass[s.key] = (gbByClass[s.key] ?? 0) + c.gb / days;
+          if (s.monitored) fees += ((c.gb / days) * perGbK) * p.itMonitoringPer1000Objects;
+        }
+      }
+      out.push({ gbByClass, fees });
+    }
+    return out;
+  }
+
+  const cases: Parameters<typeof simulateStream>[0][] = [
+    { initialGb: 200, monthlyGrowthGb: 40, avgObjectMb: 64, accessPattern: "rare", policy: { transitions: [{ days: 30, storageClass: "INTELLIGENT_TIERING" }] }, itTiering: { archiveAccessDays: 90, deepArchiveAccessDays: 180 } },
+    { initialGb: 80, initialAgeDays: 45, monthlyGrowthGb: 15, avgObjectMb: 32, accessPattern: "infrequent", policy: { transitions: [{ days: 30, storageClass: "INTELLIGENT_TIERING" }] } },
+    { initialGb: 20, monthlyGrowthGb: 10, avgObjectMb: 4, accessPattern: "rare", policy: { transitions: [{ days: 90, storageClass: "GLACIER_IR" }, { days: 180, storageClass: "DEEP_ARCHIVE" }] } },
+    { initialGb: 5, monthlyGrowthGb: 100, avgObjectMb: 16, accessPattern: "frequent", policy: { transitions: [], expirationDays: 7 } },
+    { initialGb: 10, monthlyGrowthGb: 3, avgObjectMb: 0.05, accessPattern: "rare", policy: { transitions: [{ days: 0, storageClass: "STANDARD_IA" }, { days: 20, storageClass: "GLACIER_IR" }], expirationDays: 60 } },
+    { initialGb: 0, monthlyGrowthGb: 7, avgObjectMb: 1, accessPattern: "rare", policy: { transitions: [{ days: 10, storageClass: "GLACIER_IR" }], expirationDays: 40 } },
+    { initialGb: 10, monthlyGrowthGb: 2, avgObjectMb: 8, accessPattern: "rare", policy: { transitions: [{ days: 0, storageClass: "GLACIER_IR" }], expirationDays: 30 } },
+  ];
+  test.each(cases.map((c, i) => [i, c] as const))("case %i", (_, input) => {
+    const fast = simulateStream(input, prices);
+    const slow = cohortWalk(input);
+    fast.forEach((m, i) => {
+      expect(Object.keys(m.gbByClass).sort()).toEqual(Object.keys(slow[i].gbByClass).sort());
+      for (const [k, gb] of Object.entries(slow[i].gbByClass)) expect(m.gbByClass[k]).toBeCloseTo(gb, 9);
+      expect(m.transitionUsd + m.earlyDeleteUsd + m.monitoringUsd).toBeCloseTo(slow[i].fees, 9);
+    });
   });
 });

@@ -1,22 +1,21 @@
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
 import { estimate } from "../../cost/estimate";
 import { ec2OnDemandHourly, instanceFamily, loadPriceTable, spotDiscount } from "../../cost/prices";
-import { SynthEnvironment } from "../../cost/synth";
-import { loadUsage } from "../../cost/usage";
+import { modelOf } from "../../terraform";
 
 const prices = loadPriceTable("us-east-1");
-const usage = loadUsage("dev");
 
-function nodeGroupOnly(attrs: Record<string, unknown>): SynthEnvironment {
-  return {
+/** One node group in a hand-built stack, priced with `resources` as the profile's usage. */
+const ngCost = (attrs: Record<string, unknown>, resources: Record<string, unknown> = {}) =>
+  estimate({
     env: "dev",
-    outdir: "-",
-    stacks: ["dev-compute"],
-    missingStacks: [],
-    resources: [{ stack: "dev-compute", type: "aws_eks_node_group", id: "Ng", attrs: { node_group_name: "ng", ...attrs } }],
-  };
-}
-const ngCost = (attrs: Record<string, unknown>, u = usage) =>
-  estimate({ synth: nodeGroupOnly(attrs), usage: { ...u, sagemaker: {}, loadBalancer: undefined }, prices, asOf: new Date("2026-06-01") }).components.find((c) => c.category === "eks-node-group")!;
+    model: modelOf([{ name: "dev-compute", doc: { resource: { aws_eks_node_group: { Ng: { node_group_name: "ng", ...attrs } } } } }]),
+    usage: { file: "test.json", doc: { env: "dev", resources } },
+    prices,
+    asOf: new Date("2026-06-01"),
+  }).components.find((c) => c.category === "eks-node-group")!;
 
 describe("spot and instance-mix pricing", () => {
   test("family of an instance type", () => {
@@ -46,7 +45,7 @@ describe("spot and instance-mix pricing", () => {
   test("scaling_config as a single-element list, and usage weights shift the mix", () => {
     const attrs = { capacity_type: "SPOT", instance_types: ["m5.large", "m7i.large"], scaling_config: [{ desired_size: 2, min_size: 2, max_size: 4 }], disk_size: 20 };
     const equal = ngCost(attrs);
-    const weighted = ngCost(attrs, { ...usage, eks: { nodeGroups: { ng: { instanceWeights: { "m5.large": 3, "m7i.large": 1 } } } } });
+    const weighted = ngCost(attrs, { "aws_eks_node_group.Ng": { instanceWeights: { "m5.large": 3, "m7i.large": 1 } } });
     const m5 = 0.096 * 0.35;
     const m7 = 0.1008 * 0.4;
     const ebs = 2 * 20 * prices.ebs.gp3GbMonth;
@@ -62,5 +61,20 @@ describe("spot and instance-mix pricing", () => {
 
   test("fails naming the instance type the price table lacks", () => {
     expect(() => ngCost({ capacity_type: "SPOT", instance_types: ["x9.mega"], scaling_config: { desired_size: 1 } })).toThrow(/x9\.mega/);
+  });
+});
+
+describe("price tables", () => {
+  test("an edited table is read again on the next call (nothing cached between estimates)", () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "prices-"));
+    try {
+      const table = JSON.parse(fs.readFileSync(path.join(__dirname, "..", "..", "cost", "prices", "us-east-1.json"), "utf8"));
+      fs.writeFileSync(path.join(dir, "us-east-1.json"), JSON.stringify(table));
+      expect(loadPriceTable("us-east-1", dir).eks.controlPlaneHourly).toBe(0.1);
+      fs.writeFileSync(path.join(dir, "us-east-1.json"), JSON.stringify({ ...table, eks: { ...table.eks, controlPlaneHourly: 0.2 } }));
+      expect(loadPriceTable("us-east-1", dir).eks.controlPlaneHourly).toBe(0.2);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
