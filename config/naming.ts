@@ -34,7 +34,6 @@ export function names(cfg: Pick<EnvironmentConfig, "project" | "name" | "account
       endpoint: `/aws/sagemaker/Endpoints/${endpoint}`,
     },
     schedulerFunction: `${prefix}-scheduler`,
-    idleFunction: `${prefix}-idle-endpoints`,
     trainingRule: `${prefix}-scheduled-training`,
     /** SSM path where the scheduler records what it stopped. */
     schedulerRecordPrefix: `/${cfg.project}/${cfg.name}/scheduler`,

@@ -95,12 +95,6 @@ export function deployOrder(includeData: boolean): StackKind[] {
   return includeData ? ["data", "compute", "ops"] : ["compute", "ops"];
 }
 
-export type TeardownStep = "guard" | "backup" | "pause" | "cleanup" | `destroy ${string}` | "verify";
-
-export function teardownSteps(env: string, includeData: boolean): TeardownStep[] {
-  return ["guard", "backup", "pause", "cleanup", ...destroyOrder(includeData).map((k) => `destroy ${env}-${k}` as const), "verify"];
-}
-
 export type StackState = "deployed" | "empty" | "absent";
 
 /**
