@@ -22,7 +22,8 @@ import { buildApp } from "../app";
 import { loadEnvironment } from "../config";
 import { names } from "../config/naming";
 import { EnvironmentConfig } from "../config/types";
-import { checkEmulatorInstalled, Emulator, EMULATOR_CREDENTIALS, emulatorEnv, startEmulator } from "./emulator";
+import { checkEmulatorInstalled, Emulator, emulatorEnv, startEmulator } from "./emulator";
+import { awsClientConfig } from "../lambda/shared/aws-client";
 import { deploymentChecks } from "./verify";
 import { assertTerraform, ensureMirrorEnv, MIRROR_ENV, terraformEnv } from "../tools/terraform-cli";
 import { runCdktf, REPO_ROOT } from "../tools/cdktf";
@@ -262,11 +263,7 @@ function sampleObjects(cfg: EnvironmentConfig): { bucket: string; key: string; b
 }
 
 function clientSettings(endpoint: string) {
-  return {
-    region: "us-east-1",
-    endpoint,
-    credentials: { accessKeyId: EMULATOR_CREDENTIALS.AWS_ACCESS_KEY_ID, secretAccessKey: EMULATOR_CREDENTIALS.AWS_SECRET_ACCESS_KEY },
-  };
+  return awsClientConfig({ region: "us-east-1", emulatorEndpoint: endpoint });
 }
 
 async function runChecks(cfg: EnvironmentConfig, endpoint: string, say: (l: string) => void): Promise<void> {

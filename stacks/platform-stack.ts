@@ -10,6 +10,7 @@ import { EnvironmentConfig } from "../config/types";
 import { names, Names } from "../config/naming";
 import { requiredTags } from "../modules/tags";
 import { PolicyAspect } from "../modules/policy/aspect";
+import { EMULATOR_CREDENTIALS } from "../lambda/shared/aws-client";
 
 export type StackKind = "bootstrap" | "data" | "compute" | "ops";
 
@@ -27,8 +28,8 @@ export function emulatorProviderSettings(endpoint: string) {
   const endpoints: AwsProviderEndpoints = Object.fromEntries(EMULATED_SERVICES.map((s) => [s, endpoint]));
   return {
     endpoints: [endpoints],
-    accessKey: "testing",
-    secretKey: "testing",
+    accessKey: EMULATOR_CREDENTIALS.accessKeyId,
+    secretKey: EMULATOR_CREDENTIALS.secretAccessKey,
     skipCredentialsValidation: true,
     skipMetadataApiCheck: "true",
     skipRegionValidation: true,
@@ -78,8 +79,8 @@ export abstract class PlatformStack extends TerraformStack {
             skipCredentialsValidation: true,
             skipMetadataApiCheck: true,
             skipRegionValidation: true,
-            accessKey: "testing",
-            secretKey: "testing",
+            accessKey: EMULATOR_CREDENTIALS.accessKeyId,
+            secretKey: EMULATOR_CREDENTIALS.secretAccessKey,
           }
         : {}),
     });
