@@ -5,6 +5,7 @@
  */
 import { CronError, parseCron, isValidTimeZone } from "./cron";
 import { ENVIRONMENT_NAMES, EnvironmentConfig, EnvironmentName } from "./types";
+import { IDLE_INVOCATIONS_THRESHOLD_RANGE, IDLE_WINDOW_HOURS_RANGE } from "../lambda/scheduler/env";
 
 /** Values CloudWatch Logs accepts for retentionInDays. */
 export const LOG_RETENTION_DAYS = [
@@ -137,8 +138,11 @@ export function validateEnvironment(cfg: EnvironmentConfig): EnvironmentConfig {
       bad(`schedule.${f}`, s[f], e.message);
     }
   }
-  if (!(s.idleWindowHours >= 1 && s.idleWindowHours <= 24 * 14)) bad("schedule.idleWindowHours", s.idleWindowHours, "1 to 336 hours");
-  if (!(s.idleInvocationsThreshold >= 0)) bad("schedule.idleInvocationsThreshold", s.idleInvocationsThreshold, "a number >= 0");
+  const inRange = (v: number, r: { min: number; max: number }) => Number.isInteger(v) && v >= r.min && v <= r.max;
+  if (!inRange(s.idleWindowHours, IDLE_WINDOW_HOURS_RANGE)) bad("schedule.idleWindowHours", s.idleWindowHours, `an integer from ${IDLE_WINDOW_HOURS_RANGE.min} to ${IDLE_WINDOW_HOURS_RANGE.max} hours`);
+  if (!inRange(s.idleInvocationsThreshold, IDLE_INVOCATIONS_THRESHOLD_RANGE)) {
+    bad("schedule.idleInvocationsThreshold", s.idleInvocationsThreshold, `an integer from ${IDLE_INVOCATIONS_THRESHOLD_RANGE.min} to ${IDLE_INVOCATIONS_THRESHOLD_RANGE.max} (idle: fewer invocations than this in idleWindowHours)`);
+  }
 
   const e = cfg.ecr;
   for (const f of ["keepUntagged", "keepPerPrefix", "keepTotal"] as const) {

@@ -33,7 +33,7 @@ export class OpsStack extends PlatformStack {
         SCHEDULE_NAME: s.name,
         RECORD_PREFIX: n.schedulerRecordPrefix,
         IDLE_WINDOW_HOURS: String(s.idleWindowHours),
-        IDLE_INVOCATIONS_THRESHOLD: String(Math.max(1, s.idleInvocationsThreshold)),
+        IDLE_INVOCATIONS_THRESHOLD: String(s.idleInvocationsThreshold),
       },
       statements: schedulerPolicyStatements({
         region: cfg.region,

@@ -12,7 +12,9 @@ import { requiredTags } from "../modules/tags";
 import { PolicyAspect } from "../modules/policy/aspect";
 import { EMULATOR_CREDENTIALS } from "../lambda/shared/aws-client";
 
-export type StackKind = "bootstrap" | "data" | "compute" | "ops";
+import type { StackKind } from "../config/stacks";
+
+export type { StackKind };
 
 export interface PlatformStackProps {
   readonly config: EnvironmentConfig;

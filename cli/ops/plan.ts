@@ -5,6 +5,7 @@
  */
 import { InvalidArgumentError } from "commander";
 import type { EnvironmentConfig } from "../../config/types";
+import type { PlatformStackKind } from "../../config/stacks";
 
 // ---- flags -----------------------------------------------------------------------------------
 
@@ -76,7 +77,7 @@ export function confirmDecision(i: ConfirmInput): ConfirmDecision {
 
 // ---- steps -------------------------------------------------------------------------------------
 
-export type StackKind = "data" | "compute" | "ops";
+export type StackKind = PlatformStackKind;
 export type StepStatus = "done" | "skipped" | "failed";
 
 export interface StepReport {
