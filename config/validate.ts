@@ -4,13 +4,9 @@
  * before any Terraform is written.
  */
 import { CronError, parseCron, isValidTimeZone } from "./cron";
+import { LOG_RETENTION_DAYS } from "../modules/log-retention";
 import { ENVIRONMENT_NAMES, EnvironmentConfig, EnvironmentName } from "./types";
 import { IDLE_INVOCATIONS_THRESHOLD_RANGE, IDLE_WINDOW_HOURS_RANGE } from "../lambda/scheduler/env";
-
-/** Values CloudWatch Logs accepts for retentionInDays. */
-export const LOG_RETENTION_DAYS = [
-  1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,
-] as const;
 
 /** Instance families this project prices and allows for node groups (see cost/prices). */
 export const EC2_FAMILIES = [

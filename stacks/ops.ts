@@ -57,7 +57,7 @@ export class OpsStack extends PlatformStack {
       description: "Weekday retraining trigger; paused out of hours by the scheduler",
       scheduleExpression: "cron(0 12 ? * MON-FRI *)",
       state: "ENABLED",
-      tags: scheduleTags(cfg, true),
+      tags: scheduleTags(s.name, true),
       // The scheduler owns the rule's state out of hours; a deploy at night must not resume training.
       lifecycle: { ignoreChanges: ["state"] },
     });

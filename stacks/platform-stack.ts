@@ -8,7 +8,7 @@ import { Construct } from "constructs";
 import { AwsProvider, AwsProviderEndpoints } from "@cdktf/provider-aws/lib/provider";
 import { EnvironmentConfig } from "../config/types";
 import { names, Names } from "../config/naming";
-import { requiredTags } from "../modules/tags";
+import { RequiredTagKey, requiredTags } from "../modules/tags";
 import { PolicyAspect } from "../modules/policy/aspect";
 import { EMULATOR_CREDENTIALS } from "../lambda/shared/aws-client";
 
@@ -45,6 +45,8 @@ export abstract class PlatformStack extends TerraformStack {
   readonly config: EnvironmentConfig;
   readonly names: Names;
   readonly kind: StackKind;
+  /** The cost-allocation tags of this stack (provider default_tags; node groups copy them to instances). */
+  readonly requiredTags: Record<RequiredTagKey, string>;
 
   constructor(scope: Construct, kind: StackKind, props: PlatformStackProps) {
     const n = names(props.config);
@@ -54,11 +56,12 @@ export abstract class PlatformStack extends TerraformStack {
     this.kind = kind;
     const cfg = props.config;
     const emulator = cfg.emulatorEndpoint;
+    this.requiredTags = requiredTags({ project: cfg.project, environment: cfg.name, costCenter: cfg.costCenter, owner: cfg.owner }, n.stackName(kind));
 
     new AwsProvider(this, "aws", {
       region: cfg.region,
       allowedAccountIds: [cfg.accountId],
-      defaultTags: [{ tags: requiredTags(cfg, n.stackName(kind)) }],
+      defaultTags: [{ tags: this.requiredTags }],
       ...(emulator ? emulatorProviderSettings(emulator) : {}),
     });
 
