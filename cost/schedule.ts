@@ -4,7 +4,9 @@
  * `schedule_expression_timezone`). Minute by minute in UTC, each instant converted to the
  * schedule's wall clock, so daylight-saving changes land where they really do: a window from
  * Saturday 00:00 to Monday 00:00 London time lasts 47 h over the March change and 49 h over the
- * October one.
+ * October one. As EventBridge Scheduler does, a time the spring change skips does not fire, and a
+ * time the autumn change repeats fires once. The calendar (L, W, #, years) is croner's, through
+ * config/cron.ts; croner's own timezone firing runs a skipped time after the gap instead.
  */
 import { CronSchedule, cronMatches, parseCron } from "../config/cron";
 
@@ -131,6 +133,20 @@ export interface RunningTime {
 }
 
 const BLOCK = 15 * MINUTE;
+const HOUR = 60 * MINUTE;
+
+/**
+ * Whether the wall-clock time at `t` already happened before the clocks went back (the second
+ * 01:30 of an October night in London). EventBridge Scheduler runs such a time once, and skips
+ * a time that a forward change skips (no instant has that wall clock, so the walk never meets it).
+ */
+function isRepeatedWallTime(cache: OffsetCache, t: number): boolean {
+  const now = cache.at(t);
+  const before = cache.at(t - 3 * HOUR); // a clock change moves by at most an hour; one change a day
+  if (before <= now) return false;
+  const first = t - (before - now) * MINUTE;
+  return cache.at(first) === before;
+}
 
 /**
  * Firing instants of one event in [fromMs, toMs), walking 15-minute UTC blocks: every UTC
@@ -147,7 +163,7 @@ function eventFirings(ev: ScheduleEvent, fromMs: number, toMs: number): number[]
     for (let k = 0; k < 15; k++) {
       if (!ev.cron.minutes.has(m0 + k)) continue;
       const t = b + k * MINUTE;
-      if (t >= fromMs && t < toMs && cronMatches(ev.cron, wallClock(t, ev.timezone))) out.push(t);
+      if (t >= fromMs && t < toMs && cronMatches(ev.cron, wallClock(t, ev.timezone)) && !isRepeatedWallTime(cache, t)) out.push(t);
     }
   }
   return out;
