@@ -27,6 +27,8 @@ export interface CronSchedule {
   readonly years: ReadonlySet<number> | null;
   /** croner's reading of the same expression, on a UTC wall clock. */
   readonly calendar: Cron;
+  /** Equal for two expressions that fire at the same times (`MON-FRI` and `2-6`, say). */
+  readonly signature: string;
 }
 
 const MONTHS = ["JAN", "FEB", "MAR", "APR", "MAY", "JUN", "JUL", "AUG", "SEP", "OCT", "NOV", "DEC"];
@@ -105,8 +107,19 @@ const setOf = (flags: readonly number[], offset: number, from = 0, to = flags.le
   return out;
 };
 
-/** Parses `cron(...)`; throws CronError naming the field and the value. */
+const parsed = new Map<string, CronSchedule>();
+
+/** Parses `cron(...)`; throws CronError naming the field and the value. The same text gives the same (immutable) schedule. */
 export function parseCron(expression: string): CronSchedule {
+  let schedule = parsed.get(expression);
+  if (!schedule) {
+    schedule = parseUncached(expression);
+    parsed.set(expression, schedule);
+  }
+  return schedule;
+}
+
+function parseUncached(expression: string): CronSchedule {
   const m = /^cron\((.*)\)$/.exec(expression.trim());
   if (!m) throw new CronError(`'${expression}' is not of the form cron(min hour day-of-month month day-of-week year)`);
   const fields = m[1].trim().split(/\s+/);
@@ -125,7 +138,9 @@ export function parseCron(expression: string): CronSchedule {
   const aws = fields.map((f, i) => (i === 4 && f.toUpperCase() === "L" ? "7" : f));
   const patterns = aws.map((f, i) => cronerField(f, i, FIELDS[i], expression));
   let calendar: Cron;
+  let whole: CronPattern;
   try {
+    whole = new CronPattern(`0 ${aws.join(" ")}`, undefined, CRONER_OPTIONS);
     calendar = new Cron(`0 ${aws.join(" ")}`, { ...CRONER_OPTIONS, utcOffset: 0, paused: true });
   } catch (e) {
     throw new CronError(`${expression}: ${(e as Error).message.replace(/^CronPattern:\s*/, "")}`);
@@ -140,7 +155,17 @@ export function parseCron(expression: string): CronSchedule {
     daysOfWeek: dow === "?" ? null : setOf(weekdays.dayOfWeek, 1, 0, 6),
     years: years.starYear ? null : setOf(years.year, 0, FIELDS[5].min, FIELDS[5].max),
     calendar,
+    signature: signature(whole),
   };
+}
+
+function signature(p: CronPattern): string {
+  const on = (flags: readonly number[], from = 0, to = flags.length - 1) => flags.slice(from, to + 1).map((v, i) => (v ? `${i + from}:${v}` : "")).filter(Boolean).join(",");
+  const year = FIELDS[5];
+  return [
+    on(p.minute), on(p.hour), on(p.day), on(p.month), on(p.dayOfWeek), p.starYear ? "*" : on(p.year, year.min, year.max),
+    on(p.nearestWeekdays), p.lastDayOfMonth, p.lastWeekday, p.starDOM, p.starDOW,
+  ].join("|");
 }
 
 /** Whether a wall-clock time (in the schedule's own timezone) matches the schedule, L, W and # included. */
