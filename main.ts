@@ -20,7 +20,7 @@ async function main(): Promise<void> {
   const app = buildApp({
     environments: envs,
     emulatorEndpoint: process.env.SANDBOX_ENDPOINT || undefined,
-    schedulerBundle: process.env.SCHEDULER_BUNDLE || (await ensureLambdaBundle("scheduler")),
+    schedulerBundle: process.env.SCHEDULER_BUNDLE || (await ensureLambdaBundle("scheduler", (line) => console.log(line))),
   });
   app.synth();
   writeManifests(app.outdir, envs);
