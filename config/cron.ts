@@ -174,8 +174,19 @@ export function cronMatches(
   t: { year: number; month: number; day: number; weekday?: number; hour: number; minute: number },
 ): boolean {
   if (!cron.minutes.has(t.minute) || !cron.hours.has(t.hour)) return false;
-  return cron.calendar.match(new Date(Date.UTC(t.year, t.month - 1, t.day, t.hour, t.minute)));
+  // minutes and hours take no modifiers, so the calendar's verdict is one per day (an hourly cron asks 24 times)
+  let days = dayVerdicts.get(cron);
+  if (!days) dayVerdicts.set(cron, (days = new Map()));
+  const day = (t.year * 13 + t.month) * 32 + t.day;
+  let ok = days.get(day);
+  if (ok === undefined) {
+    ok = cron.calendar.match(new Date(Date.UTC(t.year, t.month - 1, t.day, t.hour, t.minute)));
+    days.set(day, ok);
+  }
+  return ok;
 }
+
+const dayVerdicts = new WeakMap<CronSchedule, Map<number, boolean>>();
 
 const timeZones = new Map<string, boolean>();
 
