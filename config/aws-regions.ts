@@ -54,5 +54,3 @@ export const AWS_REGIONS = [
   "us-gov-east-1", // AWS GovCloud (US-East)
   "us-gov-west-1", // AWS GovCloud (US-West)
 ] as const;
-
-export type AwsRegion = (typeof AWS_REGIONS)[number];

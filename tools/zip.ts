@@ -1,10 +1,8 @@
 /**
- * Deterministic zip of a directory: entries sorted, timestamps fixed at 1980-01-01, no extra
+ * Deterministic zip of in-memory files: entries sorted, timestamps fixed at 1980-01-01, no extra
  * fields. The same bundle always gives the same bytes, so Lambda's source_code_hash changes
  * only when the code does, and synth copies a file instead of spawning a zip process per stack.
  */
-import * as fs from "fs";
-import * as path from "path";
 import * as zlib from "zlib";
 
 const CRC_TABLE = (() => {
@@ -23,25 +21,10 @@ export function crc32(buf: Buffer): number {
   return (c ^ 0xffffffff) >>> 0;
 }
 
-function files(dir: string, prefix = ""): string[] {
-  return fs
-    .readdirSync(path.join(dir, prefix), { withFileTypes: true })
-    .flatMap((e) => (e.isDirectory() ? files(dir, path.posix.join(prefix, e.name)) : [path.posix.join(prefix, e.name)]))
-    .sort();
-}
-
 export interface ZipEntry {
   /** Path inside the archive, with forward slashes. */
   readonly name: string;
   readonly data: Buffer;
-}
-
-/** Zips every file below `dir` into `zipFile`; returns the archive's bytes. */
-export function zipDirectory(dir: string, zipFile: string): Buffer {
-  const zip = zipEntries(files(dir).map((name) => ({ name, data: fs.readFileSync(path.join(dir, name)) })));
-  fs.mkdirSync(path.dirname(zipFile), { recursive: true });
-  fs.writeFileSync(zipFile, zip);
-  return zip;
 }
 
 /** The archive of `entries`, in name order, as bytes. */
