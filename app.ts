@@ -29,7 +29,7 @@ export interface BuildAppOptions {
 export function buildApp(options: BuildAppOptions): App {
   const bundle = options.schedulerBundle;
   if (!(bundle.endsWith(".zip") ? fs.existsSync(bundle) : fs.existsSync(path.join(bundle, "index.js")))) {
-    throw new Error(`scheduler bundle ${bundle} is missing: run \`npm run build:lambda\` first`);
+    throw new Error(`scheduler bundle ${bundle} is missing: main.ts builds it (npx cdktf synth), or run \`npm run build:lambda\``);
   }
   // Without an outdir, App takes the one the cdktf CLI passes (CDKTF_OUTDIR, from `--output`).
   const app = new App({ outdir: options.outdir, skipValidation: options.skipValidation ?? false });

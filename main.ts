@@ -3,14 +3,15 @@
  * the environment:
  *   PLATFORM_ENVS     comma-separated environments to synthesize (default: all)
  *   SANDBOX_ENDPOINT  the local emulator the sandbox environment talks to (http://127.0.0.1:<port>)
- *   SCHEDULER_BUNDLE  the scheduler's deployment package (default: dist/lambda/scheduler.zip)
+ *   SCHEDULER_BUNDLE  the scheduler's deployment package, used as it is
+ *                     (default: dist/lambda/scheduler.zip, rebuilt first when missing or stale)
  * cdktf runs it from the project directory (cdktf.json: node tools/run-ts.js main.ts).
  */
-import * as path from "path";
 import { buildApp, writeManifests } from "./app";
 import { assertEnvironmentName, ConfigError } from "./config";
+import { ensureLambdaBundle } from "./lambda/build";
 
-function main(): void {
+async function main(): Promise<void> {
   const envs = (process.env.PLATFORM_ENVS ?? "dev,staging,prod,sandbox")
     .split(",")
     .map((e) => e.trim())
@@ -19,18 +20,14 @@ function main(): void {
   const app = buildApp({
     environments: envs,
     emulatorEndpoint: process.env.SANDBOX_ENDPOINT || undefined,
-    schedulerBundle: process.env.SCHEDULER_BUNDLE ?? path.resolve("dist", "lambda", "scheduler.zip"),
+    schedulerBundle: process.env.SCHEDULER_BUNDLE || (await ensureLambdaBundle("scheduler", (line) => console.log(line))),
   });
   app.synth();
   writeManifests(app.outdir, envs);
 }
 
-try {
-  main();
-} catch (e) {
-  if (e instanceof ConfigError) {
-    process.stderr.write(`${e.message}\n`);
-    process.exit(1);
-  }
-  throw e;
-}
+main().catch((e) => {
+  // a bad config is the user's to fix: its message, no stack
+  process.stderr.write(`${e instanceof ConfigError ? e.message : (e as Error)?.stack ?? String(e)}\n`);
+  process.exit(1);
+});

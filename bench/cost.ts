@@ -14,15 +14,15 @@ import * as fs from "fs";
 import * as path from "path";
 import * as os from "os";
 import { buildApp } from "../app";
-import { ENVIRONMENT_NAMES } from "../config";
-import { estimateEnvironment, PRICED_STACK_KINDS } from "../cost/run";
+import { ENVIRONMENT_NAMES, PLATFORM_STACK_KINDS } from "../config";
+import { estimateEnvironment } from "../cost/run";
 
 const args = process.argv.slice(2);
 const outIdx = args.indexOf("--out");
 const out = outIdx >= 0 ? args[outIdx + 1] : "cdktf.out";
 const ms = (t0: bigint) => Number(process.hrtime.bigint() - t0) / 1e6;
 
-const has = (env: string) => PRICED_STACK_KINDS.every((k) => fs.existsSync(path.join(out, "stacks", `${env}-${k}`, "cdk.tf.json")));
+const has = (env: string) => PLATFORM_STACK_KINDS.every((k) => fs.existsSync(path.join(out, "stacks", `${env}-${k}`, "cdk.tf.json")));
 const missing = ENVIRONMENT_NAMES.filter((env) => !has(env));
 let synthDir: string | undefined;
 let synthMs = 0;

@@ -60,6 +60,18 @@ function series(code: string): { ms: number; maxRssMb: number } {
   return { ms: median(samples.map((s) => s.ms)), maxRssMb: median(samples.map((s) => s.maxRssMb)) };
 }
 
+/** What main.ts adds before synth when the bundle is up to date: hashing the inputs the last build read. */
+function bundleCheckMs(): number | undefined {
+  const { ensureLambdaBundle, staleReason } = require("../lambda/build") as typeof import("../lambda/build");
+  if (staleReason("scheduler") !== undefined) return undefined; // not built yet: nothing to measure
+  const samples = Array.from({ length: RUNS }, () => {
+    const t0 = process.hrtime.bigint();
+    void ensureLambdaBundle("scheduler");
+    return Number(process.hrtime.bigint() - t0) / 1e6;
+  });
+  return median(samples);
+}
+
 const one = series(ONE);
 const full = series(FULL);
 const stacks = 16;
@@ -67,3 +79,5 @@ console.log(`synth benchmark (${RUNS} runs each, median, fresh process, node ${p
 console.log(`  one-resource app        ${one.ms.toFixed(0).padStart(6)} ms  ${one.maxRssMb.toFixed(0).padStart(5)} MB peak RSS`);
 console.log(`  platform, ${stacks} stacks     ${full.ms.toFixed(0).padStart(6)} ms  ${full.maxRssMb.toFixed(0).padStart(5)} MB peak RSS`);
 console.log(`  ratio                   ${(full.ms / one.ms).toFixed(2).padStart(6)} x  ${(full.maxRssMb / one.maxRssMb).toFixed(2).padStart(5)} x   (aim <= 1.5 x)`);
+const check = bundleCheckMs();
+console.log(`  bundle up-to-date check ${check === undefined ? "  (not built: npx cdktf synth builds it)" : `${check.toFixed(1).padStart(6)} ms  (main.ts, before synth)`}`);

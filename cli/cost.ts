@@ -64,7 +64,8 @@ export function buildProgram(io: { out: (s: string) => void } = { out: (s) => pr
       const days = Number(o.days);
       if (!Number.isInteger(days) || days < 1 || days > 365) throw new Error(`--days: expected an integer 1-365, got '${o.days}'`);
       const { costReport, reportToJson, reportToMarkdown, reportToTable } = await import("../cost/report");
-      const r = await costReport({ env, days, oldImageDays: Number(o.oldImageDays) });
+      const emulatorEndpoint = env === "sandbox" ? process.env.SANDBOX_ENDPOINT || undefined : undefined;
+      const r = await costReport({ env, days, oldImageDays: Number(o.oldImageDays), emulatorEndpoint });
       io.out(format === "json" ? JSON.stringify(reportToJson(r), null, 2) + "\n" : format === "markdown" ? reportToMarkdown(r) : reportToTable(r));
     });
   return program;

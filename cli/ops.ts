@@ -129,7 +129,7 @@ export function opsProgram(deps: OpsDeps = {}): Command {
     .action(async (o: { env: string; threshold?: number; window?: number; yes: boolean }) => {
       const c = ctx(o.env);
       const summary = await stopIdle(c, {
-        thresholdInvocations: o.threshold ?? Math.max(1, c.cfg.schedule.idleInvocationsThreshold),
+        thresholdInvocations: o.threshold ?? c.cfg.schedule.idleInvocationsThreshold,
         windowSec: o.window ?? c.cfg.schedule.idleWindowHours * 3600,
         yes: o.yes,
       });

@@ -17,7 +17,7 @@ import { names } from "../config/naming";
 import { createClients, SchedulerClients } from "../lambda/scheduler/aws";
 import { runScheduler, SchedulerFailedError, SchedulerLogger } from "../lambda/scheduler/core";
 import { ACTIONS, Action, Summary } from "../lambda/scheduler/types";
-import { EMULATOR_CREDENTIALS } from "../sandbox/emulator";
+import { awsClientConfig } from "../lambda/shared/aws-client";
 
 export interface ScheduleCommandOptions {
   readonly action: string;
@@ -53,14 +53,12 @@ export async function scheduleCommand(opts: ScheduleCommandOptions): Promise<Sum
     throw new Error("the sandbox environment runs against the local emulator: set SANDBOX_ENDPOINT (npm start prints it)");
   }
   const region = opts.region ?? cfg.region;
-  const sandboxCredentials = cfg.emulatorEndpoint
-    ? { accessKeyId: EMULATOR_CREDENTIALS.AWS_ACCESS_KEY_ID, secretAccessKey: EMULATOR_CREDENTIALS.AWS_SECRET_ACCESS_KEY }
-    : undefined;
-  const clients = opts.clients ?? createClients({ region, endpoint: cfg.emulatorEndpoint, credentials: sandboxCredentials });
+  const target = { region, emulatorEndpoint: cfg.emulatorEndpoint };
+  const clients = opts.clients ?? createClients(target);
 
   if (!opts.clients) {
     // Like the stacks' allowed_account_ids: never act on an account the config does not name.
-    const sts = new STSClient({ region, endpoint: cfg.emulatorEndpoint, credentials: sandboxCredentials });
+    const sts = new STSClient(awsClientConfig(target));
     const { Account } = await sts.send(new GetCallerIdentityCommand({}));
     if (Account !== cfg.accountId) {
       throw new Error(`credentials are for account ${Account}, but environment '${cfg.name}' is account ${cfg.accountId}: refusing to act`);

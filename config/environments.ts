@@ -3,6 +3,7 @@
  * cost decision with its reason next to it.
  */
 import { EnvironmentConfig, EnvironmentName } from "./types";
+import { EMULATOR_ACCOUNT_ID } from "../lambda/shared/aws-client";
 
 const WEEKDAY_SCHEDULE = {
   name: "office-hours",
@@ -155,8 +156,7 @@ export const ENVIRONMENTS: Readonly<Record<EnvironmentName, EnvironmentConfig>> 
   sandbox: {
     ...DEV,
     name: "sandbox",
-    // moto's fixed account id
-    accountId: "123456789012",
+    accountId: EMULATOR_ACCOUNT_ID,
     notificationEmails: ["sandbox@example.com"],
     budget: { monthlyLimitUsd: 100, anomalyThresholdUsd: 10 },
     network: { ...DEV.network, vpcCidr: "10.40.0.0/16" },

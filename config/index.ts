@@ -3,6 +3,7 @@ import { EnvironmentConfig } from "./types";
 import { assertEnvironmentName, validateEnvironment } from "./validate";
 
 export * from "./types";
+export * from "./stacks";
 export { ConfigError, validateEnvironment, assertEnvironmentName } from "./validate";
 export { ENVIRONMENTS } from "./environments";
 

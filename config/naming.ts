@@ -4,6 +4,8 @@
  * scheduler, the ops CLI and the cost report agree with the stacks by construction.
  */
 import { EnvironmentConfig } from "./types";
+import type { StackKind } from "./stacks";
+import { schedulerRecordPrefix } from "../lambda/scheduler/records";
 
 export function names(cfg: Pick<EnvironmentConfig, "project" | "name" | "accountId" | "region">) {
   const prefix = `${cfg.project}-${cfg.name}`;
@@ -13,7 +15,7 @@ export function names(cfg: Pick<EnvironmentConfig, "project" | "name" | "account
     prefix,
     stateBucket: `${cfg.project}-${cfg.name}-tfstate-${cfg.accountId}`,
     stateKey: (stack: string) => `${cfg.project}/${cfg.name}/${stack}.tfstate`,
-    stackName: (kind: "bootstrap" | "data" | "compute" | "ops") => `${cfg.name}-${kind}`,
+    stackName: (kind: StackKind) => `${cfg.name}-${kind}`,
     dataBucket: `${prefix}-data-${cfg.accountId}`,
     modelsBucket: `${prefix}-models-${cfg.accountId}`,
     artifactsBucket: `${prefix}-artifacts-${cfg.accountId}`,
@@ -36,10 +38,9 @@ export function names(cfg: Pick<EnvironmentConfig, "project" | "name" | "account
       endpoint: `/aws/sagemaker/Endpoints/${endpoint}`,
     },
     schedulerFunction: `${prefix}-scheduler`,
-    idleFunction: `${prefix}-idle-endpoints`,
     trainingRule: `${prefix}-scheduled-training`,
-    /** SSM path where the scheduler records what it stopped. */
-    schedulerRecordPrefix: `/${cfg.project}/${cfg.name}/scheduler`,
+    /** SSM path where the scheduler records what it stopped (the function's RECORD_PREFIX). */
+    schedulerRecordPrefix: schedulerRecordPrefix(cfg),
   };
 }
 

@@ -1,9 +1,14 @@
-/** Typed configuration of one environment. Values live in config/environments.ts. */
+/**
+ * Typed configuration of one environment. Values live in config/environments.ts. Where a value
+ * is a construct's props as they are (capacity type, endpoint), the construct owns the type.
+ */
+import type { CapacityType } from "../modules/spot-node-group";
+import type { RealtimeEndpointProps, ServerlessEndpointProps } from "../modules/sagemaker-endpoint";
 
 export const ENVIRONMENT_NAMES = ["dev", "staging", "prod", "sandbox"] as const;
 export type EnvironmentName = (typeof ENVIRONMENT_NAMES)[number];
 
-export type CapacityType = "SPOT" | "ON_DEMAND";
+export type { CapacityType };
 
 export interface NodeGroupConfig {
   /** Diversified instance types: spot capacity is drawn from every pool listed. */
@@ -18,21 +23,8 @@ export interface NodeGroupConfig {
   readonly scheduled: boolean;
 }
 
-export interface ServerlessEndpointConfig {
-  readonly mode: "serverless";
-  readonly memorySizeInMb: number;
-  readonly maxConcurrency: number;
-}
-
-export interface RealtimeEndpointConfig {
-  readonly mode: "realtime";
-  readonly instanceType: string;
-  readonly initialInstanceCount: number;
-  readonly minCapacity: number;
-  readonly maxCapacity: number;
-  /** Application Auto Scaling target for SageMakerVariantInvocationsPerInstance. */
-  readonly targetInvocationsPerInstance: number;
-}
+export type ServerlessEndpointConfig = ServerlessEndpointProps;
+export type RealtimeEndpointConfig = RealtimeEndpointProps;
 
 export interface EnvironmentConfig {
   readonly name: EnvironmentName;

@@ -1,15 +1,19 @@
 /**
- * Startup validation of an environment config. Every problem is collected and reported at
- * once, each naming the field, the value and what is allowed, so a bad config stops synth
- * before any Terraform is written.
+ * Startup validation of an environment config, as a zod schema. Every problem is collected and
+ * reported at once, each naming the field, the value and what is allowed, so a bad config stops
+ * synth before any Terraform is written:
+ *
+ *   budget.monthlyLimitUsd: Infinity is not allowed (a finite number > 0)
+ *
+ * Each field's schema carries one message, what is allowed; rules that relate two fields (desired
+ * size within [min, max], the ECR rule counts, SPOT outside prod) are checks on the whole object.
  */
-import { CronError, parseCron, isValidTimeZone } from "./cron";
+import { z } from "zod";
+import { CronError, CronSchedule, parseCron, isValidTimeZone } from "./cron";
 import { ENVIRONMENT_NAMES, EnvironmentConfig, EnvironmentName } from "./types";
-
-/** Values CloudWatch Logs accepts for retentionInDays. */
-export const LOG_RETENTION_DAYS = [
-  1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,
-] as const;
+import { AWS_REGIONS } from "./aws-regions";
+import { LOG_RETENTION_DAYS } from "../modules/log-retention";
+import { IDLE_INVOCATIONS_THRESHOLD_RANGE, IDLE_WINDOW_HOURS_RANGE } from "../lambda/scheduler/env";
 
 /** Instance families this project prices and allows for node groups (see cost/prices). */
 export const EC2_FAMILIES = [
@@ -32,131 +36,212 @@ export function assertEnvironmentName(name: string): EnvironmentName {
   return name as EnvironmentName;
 }
 
-export function validateEnvironment(cfg: EnvironmentConfig): EnvironmentConfig {
-  const p: string[] = [];
-  const bad = (field: string, value: unknown, allowed: string) =>
-    p.push(`${field}: ${JSON.stringify(value)} is not allowed (${allowed})`);
+// ---- field schemas: each says, in its one message, what is allowed ------------------------------
 
-  if (!(ENVIRONMENT_NAMES as readonly string[]).includes(cfg.name)) bad("name", cfg.name, `one of ${ENVIRONMENT_NAMES.join(", ")}`);
-  if (!/^[a-z][a-z0-9-]{1,30}$/.test(cfg.project)) bad("project", cfg.project, "lower-case letters, digits and '-', 2-31 characters");
-  if (!/^\d{12}$/.test(cfg.accountId)) bad("accountId", cfg.accountId, "a 12-digit AWS account id");
-  if (!/^[a-z]{2}(-[a-z]+)+-\d$/.test(cfg.region)) bad("region", cfg.region, "an AWS region such as us-east-1");
-  for (const f of ["costCenter", "owner"] as const) {
-    if (!cfg[f] || !cfg[f].trim()) bad(f, cfg[f], "a non-empty tag value");
+const text = (allowed: string, pattern: RegExp) => z.string({ error: allowed }).regex(pattern, { error: allowed });
+const nonBlank = (allowed: string) => z.string({ error: allowed }).refine((s) => s.trim() !== "", { error: allowed });
+const number = (allowed: string, ok: (n: number) => boolean) => z.number({ error: allowed }).refine(ok, { error: allowed });
+const integer = (allowed: string, min: number, max = Number.MAX_SAFE_INTEGER) => number(allowed, (n) => Number.isInteger(n) && n >= min && n <= max);
+const oneOf = <T extends string | number>(values: readonly T[], allowed = `one of ${values.join(", ")}`) =>
+  z.custom<T>((v) => (values as readonly unknown[]).includes(v), { error: allowed });
+const list = <T extends z.ZodType>(item: T, allowed: string) => z.array(item, { error: allowed }).min(1, { error: allowed });
+const flag = z.boolean({ error: "true or false" });
+
+/** A finite amount of money: Infinity and NaN are numbers to JavaScript, not to a budget. */
+const usd = number("a finite number > 0", (n) => Number.isFinite(n) && n > 0);
+
+const cron = z.string({ error: "an AWS cron expression cron(min hour day-of-month month day-of-week year)" }).superRefine((expr, ctx) => {
+  try {
+    parseCron(expr);
+  } catch (e) {
+    if (!(e instanceof CronError)) throw e;
+    ctx.addIssue({ code: "custom", message: e.message, input: expr });
   }
-  if (cfg.emulatorEndpoint !== undefined) {
-    if (cfg.name !== "sandbox") bad("emulatorEndpoint", cfg.emulatorEndpoint, "only the sandbox environment talks to an emulator");
-    else if (!/^http:\/\/(127\.0\.0\.1|localhost|\[::1\]):\d+$/.test(cfg.emulatorEndpoint)) {
-      bad("emulatorEndpoint", cfg.emulatorEndpoint, "http://127.0.0.1:<port> (loopback only)");
+});
+
+const IPV4_CIDR = /^\d{1,3}(\.\d{1,3}){3}\/\d{1,2}$/;
+
+const instanceType = z.custom<string>(
+  (t) => typeof t === "string" && /^[a-z0-9]+\.[a-z0-9]+$/.test(t) && (EC2_FAMILIES as readonly string[]).includes(t.split(".")[0]),
+  { error: `an instance type of family ${EC2_FAMILIES.join(", ")}` },
+);
+
+const nodeGroup = z.object({
+  instanceTypes: z.array(instanceType, { error: "a list of instance types" }).min(1, { error: "at least one instance type" }),
+  capacityType: oneOf(["SPOT", "ON_DEMAND"], "SPOT or ON_DEMAND"),
+  minSize: integer("an integer >= 0", 0),
+  maxSize: integer("an integer >= 1 (EKS rejects 0)", 1),
+  desiredSize: integer("an integer >= 0", 0),
+  diskSizeGb: integer("an integer >= 20", 20),
+  labels: z.record(z.string(), z.string(), { error: "a map of label names to values" }),
+  scheduled: flag,
+});
+
+const serverless = z.object({
+  mode: z.literal("serverless"),
+  memorySizeInMb: oneOf(SERVERLESS_MEMORY_MB),
+  maxConcurrency: integer("an integer from 1 to 200", 1, 200),
+});
+
+const realtime = z.object({
+  mode: z.literal("realtime"),
+  instanceType: text("an ml.* instance type", /^ml\.[a-z0-9]+\.[a-z0-9]+$/),
+  initialInstanceCount: integer("an integer >= 1", 1),
+  minCapacity: integer("an integer >= 1", 1),
+  maxCapacity: integer("an integer >= 1", 1),
+  targetInvocationsPerInstance: number("a finite number > 0", (n) => Number.isFinite(n) && n > 0),
+});
+
+const EKS_LOG_TYPES = ["api", "audit", "authenticator", "controllerManager", "scheduler"] as const;
+
+const environment = z.object({
+  name: oneOf(ENVIRONMENT_NAMES),
+  project: text("lower-case letters, digits and '-', 2-31 characters", /^[a-z][a-z0-9-]{1,30}$/),
+  accountId: text("a 12-digit AWS account id", /^\d{12}$/),
+  region: oneOf(AWS_REGIONS, `an AWS region: one of ${AWS_REGIONS.join(", ")} (config/aws-regions.ts)`),
+  costCenter: nonBlank("a non-empty tag value"),
+  owner: nonBlank("a non-empty tag value"),
+  emulatorEndpoint: text("http://127.0.0.1:<port> (loopback only)", /^http:\/\/(127\.0\.0\.1|localhost|\[::1\]):\d+$/).optional(),
+  notificationEmails: list(text("an e-mail address", /^[^@\s]+@[^@\s]+\.[^@\s]+$/), "at least one address"),
+  budget: z.object({ monthlyLimitUsd: usd, anomalyThresholdUsd: usd }),
+  logs: z.object({ retentionInDays: oneOf(LOG_RETENTION_DAYS) }),
+  network: z.object({
+    vpcCidr: text("an IPv4 CIDR from /16 to /24", /^\d{1,3}(\.\d{1,3}){3}\/(1[6-9]|2[0-4])$/),
+    natGateways: integer("0, 1 or 2 (one per AZ)", 0, 2),
+    eksPublicAccessCidrs: list(
+      z.custom<string>((c) => typeof c === "string" && c !== "0.0.0.0/0" && IPV4_CIDR.test(c), { error: "a specific IPv4 CIDR, never 0.0.0.0/0 (CKV_AWS_38)" }),
+      "at least one CIDR",
+    ),
+  }),
+  eks: z.object({
+    version: nonBlank("an EKS version such as 1.35"),
+    logTypes: z.array(oneOf(EKS_LOG_TYPES), { error: `a list of ${EKS_LOG_TYPES.join(", ")}` }),
+    nodeGroups: z
+      .record(text("a key of lower-case letters, digits and '-'", /^[a-z][a-z0-9-]{0,20}$/), nodeGroup, { error: "a map of node groups" })
+      .refine((groups) => Object.keys(groups).length > 0, { error: "at least one node group" }),
+  }),
+  sagemaker: z.object({
+    modelImage: nonBlank("an ECR image URI"),
+    trainingImage: nonBlank("an ECR image URI"),
+    modelDataKey: nonBlank("the key of model.tar.gz in the models bucket"),
+    endpoint: z.discriminatedUnion("mode", [serverless, realtime], { error: "an endpoint of mode serverless or realtime" }),
+    endpointScheduled: flag,
+  }),
+  schedule: z.object({
+    name: text("1-64 letters, digits, '_', '.', '-'", /^[A-Za-z0-9_.-]{1,64}$/),
+    timezone: z.custom<string>((tz) => typeof tz === "string" && isValidTimeZone(tz), { error: "an IANA timezone such as Europe/London or America/New_York" }),
+    stopCron: cron,
+    startCron: cron,
+    idleCron: cron,
+    idleWindowHours: integer(
+      `an integer from ${IDLE_WINDOW_HOURS_RANGE.min} to ${IDLE_WINDOW_HOURS_RANGE.max} hours`,
+      IDLE_WINDOW_HOURS_RANGE.min,
+      IDLE_WINDOW_HOURS_RANGE.max,
+    ),
+    idleInvocationsThreshold: integer(
+      `an integer from ${IDLE_INVOCATIONS_THRESHOLD_RANGE.min} to ${IDLE_INVOCATIONS_THRESHOLD_RANGE.max} (idle: fewer invocations than this in idleWindowHours)`,
+      IDLE_INVOCATIONS_THRESHOLD_RANGE.min,
+      IDLE_INVOCATIONS_THRESHOLD_RANGE.max,
+    ),
+    enabled: flag,
+  }),
+  ecr: z.object({
+    immutableTags: flag,
+    keepUntagged: integer("an integer >= 1", 1),
+    keepPerPrefix: integer("an integer >= 1", 1),
+    keepTotal: integer("an integer >= 1", 1),
+    tagPrefixes: z.array(nonBlank("a non-empty tag prefix"), { error: "a list of tag prefixes" }),
+  }),
+  backupPrefixes: z.array(text("a key prefix ending in '/'", /^[a-z0-9][a-z0-9/_-]*\/$/), { error: "a list of key prefixes" }),
+});
+
+// ---- rules between fields --------------------------------------------------------------------
+
+type Bad = (path: (string | number)[], value: unknown, allowed: string) => void;
+
+const isInt = (v: unknown): v is number => Number.isInteger(v);
+
+/**
+ * The cross-field rules, run even when a field is wrong (so every problem is listed at once):
+ * each reads only values it can compare.
+ */
+function crossFieldRules(cfg: EnvironmentConfig, bad: Bad): void {
+  if (cfg.emulatorEndpoint !== undefined && cfg.name !== "sandbox") {
+    bad(["emulatorEndpoint"], cfg.emulatorEndpoint, "only the sandbox environment talks to an emulator");
+  }
+  const logTypes: readonly unknown[] = Array.isArray(cfg.eks?.logTypes) ? cfg.eks.logTypes : [];
+  for (const t of ["audit", "authenticator"]) {
+    if (!logTypes.includes(t)) bad(["eks", "logTypes"], cfg.eks?.logTypes, `must include '${t}' (CKV_AWS_37)`);
+  }
+  for (const [key, g] of Object.entries(cfg.eks?.nodeGroups ?? {})) {
+    const at = (field: string): (string | number)[] => ["eks", "nodeGroups", key, field];
+    if (g.capacityType === "SPOT" && Array.isArray(g.instanceTypes) && g.instanceTypes.length < 2) {
+      bad(at("instanceTypes"), g.instanceTypes, "SPOT needs at least two instance types so capacity comes from several pools");
+    }
+    if (g.capacityType === "ON_DEMAND" && cfg.name !== "prod") bad(at("capacityType"), g.capacityType, "SPOT outside prod");
+    if (isInt(g.minSize) && isInt(g.maxSize) && g.maxSize >= 1 && g.minSize > g.maxSize) bad(at("minSize"), g.minSize, `<= maxSize (${g.maxSize})`);
+    if (isInt(g.minSize) && isInt(g.maxSize) && isInt(g.desiredSize) && (g.desiredSize < g.minSize || g.desiredSize > g.maxSize)) {
+      bad(at("desiredSize"), g.desiredSize, `an integer in [minSize, maxSize] = [${g.minSize}, ${g.maxSize}]`);
     }
   }
-
-  if (cfg.notificationEmails.length === 0) bad("notificationEmails", cfg.notificationEmails, "at least one address");
-  cfg.notificationEmails.forEach((e, i) => {
-    if (!/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(e)) bad(`notificationEmails[${i}]`, e, "an e-mail address");
-  });
-
-  if (!(cfg.budget.monthlyLimitUsd > 0)) bad("budget.monthlyLimitUsd", cfg.budget.monthlyLimitUsd, "a number > 0");
-  if (!(cfg.budget.anomalyThresholdUsd > 0)) bad("budget.anomalyThresholdUsd", cfg.budget.anomalyThresholdUsd, "a number > 0");
-
-  if (!(LOG_RETENTION_DAYS as readonly number[]).includes(cfg.logs.retentionInDays)) {
-    bad("logs.retentionInDays", cfg.logs.retentionInDays, `one of ${LOG_RETENTION_DAYS.join(", ")}`);
-  }
-
-  if (!/^\d{1,3}(\.\d{1,3}){3}\/(1[6-9]|2[0-4])$/.test(cfg.network.vpcCidr)) bad("network.vpcCidr", cfg.network.vpcCidr, "an IPv4 CIDR from /16 to /24");
-  if (!Number.isInteger(cfg.network.natGateways) || cfg.network.natGateways < 0 || cfg.network.natGateways > 2) {
-    bad("network.natGateways", cfg.network.natGateways, "0, 1 or 2 (one per AZ)");
-  }
-  if (cfg.network.eksPublicAccessCidrs.length === 0) bad("network.eksPublicAccessCidrs", [], "at least one CIDR");
-  cfg.network.eksPublicAccessCidrs.forEach((c, i) => {
-    if (c === "0.0.0.0/0" || !/^\d{1,3}(\.\d{1,3}){3}\/\d{1,2}$/.test(c)) {
-      bad(`network.eksPublicAccessCidrs[${i}]`, c, "a specific IPv4 CIDR, never 0.0.0.0/0 (CKV_AWS_38)");
+  const ep = cfg.sagemaker?.endpoint;
+  if (ep?.mode === "realtime") {
+    const e = ["sagemaker", "endpoint"];
+    if (isInt(ep.minCapacity) && isInt(ep.maxCapacity) && ep.maxCapacity < ep.minCapacity) bad([...e, "maxCapacity"], ep.maxCapacity, `>= minCapacity (${ep.minCapacity})`);
+    if (isInt(ep.initialInstanceCount) && (ep.initialInstanceCount < ep.minCapacity || ep.initialInstanceCount > ep.maxCapacity)) {
+      bad([...e, "initialInstanceCount"], ep.initialInstanceCount, `in [minCapacity, maxCapacity] = [${ep.minCapacity}, ${ep.maxCapacity}]`);
     }
-  });
-
-  for (const t of ["audit", "authenticator"] as const) {
-    if (!cfg.eks.logTypes.includes(t)) bad("eks.logTypes", cfg.eks.logTypes, `must include '${t}' (CKV_AWS_37)`);
   }
-  const groups = Object.entries(cfg.eks.nodeGroups);
-  if (groups.length === 0) bad("eks.nodeGroups", {}, "at least one node group");
-  for (const [key, g] of groups) {
-    const f = `eks.nodeGroups.${key}`;
-    if (!/^[a-z][a-z0-9-]{0,20}$/.test(key)) bad(f, key, "a key of lower-case letters, digits and '-'");
-    if (g.instanceTypes.length === 0) bad(`${f}.instanceTypes`, g.instanceTypes, "at least one instance type");
-    g.instanceTypes.forEach((t, i) => {
-      const family = t.split(".")[0];
-      if (!/^[a-z0-9]+\.[a-z0-9]+$/.test(t) || !(EC2_FAMILIES as readonly string[]).includes(family)) {
-        bad(`${f}.instanceTypes[${i}]`, t, `an instance type of family ${EC2_FAMILIES.join(", ")}`);
-      }
-    });
-    if (g.capacityType === "SPOT" && g.instanceTypes.length < 2) {
-      bad(`${f}.instanceTypes`, g.instanceTypes, "SPOT needs at least two instance types so capacity comes from several pools");
-    }
-    if (g.capacityType !== "SPOT" && g.capacityType !== "ON_DEMAND") bad(`${f}.capacityType`, g.capacityType, "SPOT or ON_DEMAND");
-    if (g.capacityType === "ON_DEMAND" && cfg.name !== "prod") bad(`${f}.capacityType`, g.capacityType, "SPOT outside prod");
-    if (!Number.isInteger(g.maxSize) || g.maxSize < 1) bad(`${f}.maxSize`, g.maxSize, "an integer >= 1 (EKS rejects 0)");
-    if (!Number.isInteger(g.minSize) || g.minSize < 0) bad(`${f}.minSize`, g.minSize, "an integer >= 0");
-    else if (g.minSize > g.maxSize) bad(`${f}.minSize`, g.minSize, `<= maxSize (${g.maxSize})`);
-    if (!Number.isInteger(g.desiredSize) || g.desiredSize < g.minSize || g.desiredSize > g.maxSize) {
-      bad(`${f}.desiredSize`, g.desiredSize, `an integer in [minSize, maxSize] = [${g.minSize}, ${g.maxSize}]`);
-    }
-    if (!Number.isInteger(g.diskSizeGb) || g.diskSizeGb < 20) bad(`${f}.diskSizeGb`, g.diskSizeGb, "an integer >= 20");
+  if (cfg.sagemaker?.endpointScheduled === true && ep?.mode === "serverless") {
+    bad(["sagemaker", "endpointScheduled"], true, "false for a serverless endpoint (it already costs nothing when idle)");
   }
-
-  const ep = cfg.sagemaker.endpoint;
-  if (ep.mode === "serverless") {
-    if (!(SERVERLESS_MEMORY_MB as readonly number[]).includes(ep.memorySizeInMb)) {
-      bad("sagemaker.endpoint.memorySizeInMb", ep.memorySizeInMb, `one of ${SERVERLESS_MEMORY_MB.join(", ")}`);
-    }
-    if (!Number.isInteger(ep.maxConcurrency) || ep.maxConcurrency < 1 || ep.maxConcurrency > 200) {
-      bad("sagemaker.endpoint.maxConcurrency", ep.maxConcurrency, "an integer from 1 to 200");
-    }
-  } else if (ep.mode === "realtime") {
-    if (!/^ml\.[a-z0-9]+\.[a-z0-9]+$/.test(ep.instanceType)) bad("sagemaker.endpoint.instanceType", ep.instanceType, "an ml.* instance type");
-    if (!(ep.minCapacity >= 1)) bad("sagemaker.endpoint.minCapacity", ep.minCapacity, "an integer >= 1");
-    if (!(ep.maxCapacity >= ep.minCapacity)) bad("sagemaker.endpoint.maxCapacity", ep.maxCapacity, `>= minCapacity (${ep.minCapacity})`);
-    if (ep.initialInstanceCount < ep.minCapacity || ep.initialInstanceCount > ep.maxCapacity) {
-      bad("sagemaker.endpoint.initialInstanceCount", ep.initialInstanceCount, `in [minCapacity, maxCapacity] = [${ep.minCapacity}, ${ep.maxCapacity}]`);
-    }
-    if (!(ep.targetInvocationsPerInstance > 0)) bad("sagemaker.endpoint.targetInvocationsPerInstance", ep.targetInvocationsPerInstance, "a number > 0");
-  } else {
-    bad("sagemaker.endpoint.mode", (ep as { mode: unknown }).mode, "serverless or realtime");
-  }
-  if (cfg.sagemaker.endpointScheduled && ep.mode === "serverless") {
-    bad("sagemaker.endpointScheduled", true, "false for a serverless endpoint (it already costs nothing when idle)");
-  }
-
   const s = cfg.schedule;
-  if (!/^[A-Za-z0-9_.-]{1,64}$/.test(s.name)) bad("schedule.name", s.name, "1-64 letters, digits, '_', '.', '-'");
-  if (!isValidTimeZone(s.timezone)) bad("schedule.timezone", s.timezone, "an IANA timezone such as Europe/London or America/New_York");
-  for (const f of ["stopCron", "startCron", "idleCron"] as const) {
-    try {
-      parseCron(s[f]);
-    } catch (e) {
-      if (!(e instanceof CronError)) throw e;
-      bad(`schedule.${f}`, s[f], e.message);
+  const stop = tryCron(s?.stopCron);
+  const start = tryCron(s?.startCron);
+  if (stop && start && stop.signature === start.signature) {
+    bad(["schedule", "startCron"], s.startCron, `a different schedule from schedule.stopCron (${JSON.stringify(s.stopCron)}): both would fire at the same minutes`);
+  }
+  const e = cfg.ecr;
+  if (e && isInt(e.keepUntagged) && isInt(e.keepPerPrefix) && isInt(e.keepTotal) && Array.isArray(e.tagPrefixes)) {
+    const claimed = e.keepUntagged + e.keepPerPrefix * e.tagPrefixes.length;
+    if (claimed >= e.keepTotal) {
+      bad(
+        ["ecr", "keepTotal"],
+        e.keepTotal,
+        `> keepUntagged + keepPerPrefix x prefixes (${claimed}): ECR rules never see images a higher-priority rule matched, so the total is the sum of the rules' counts and at least 1 must be left for other tags`,
+      );
     }
   }
-  if (!(s.idleWindowHours >= 1 && s.idleWindowHours <= 24 * 14)) bad("schedule.idleWindowHours", s.idleWindowHours, "1 to 336 hours");
-  if (!(s.idleInvocationsThreshold >= 0)) bad("schedule.idleInvocationsThreshold", s.idleInvocationsThreshold, "a number >= 0");
+  if (cfg.name === "prod" && e?.immutableTags === false) bad(["ecr", "immutableTags"], false, "true in prod (CKV_AWS_51)");
+}
 
-  const e = cfg.ecr;
-  for (const f of ["keepUntagged", "keepPerPrefix", "keepTotal"] as const) {
-    if (!Number.isInteger(e[f]) || e[f] < 1) bad(`ecr.${f}`, e[f], "an integer >= 1");
+function tryCron(expr: unknown): CronSchedule | undefined {
+  try {
+    return typeof expr === "string" ? parseCron(expr) : undefined;
+  } catch {
+    return undefined; // its own field reports it
   }
-  const claimed = e.keepUntagged + e.keepPerPrefix * e.tagPrefixes.length;
-  if (claimed >= e.keepTotal) {
-    bad(
-      "ecr.keepTotal",
-      e.keepTotal,
-      `> keepUntagged + keepPerPrefix x prefixes (${claimed}): ECR rules never see images a higher-priority rule matched, so the total is the sum of the rules' counts and at least 1 must be left for other tags`,
-    );
-  }
-  if (cfg.name === "prod" && !e.immutableTags) bad("ecr.immutableTags", false, "true in prod (CKV_AWS_51)");
-  cfg.backupPrefixes.forEach((b, i) => {
-    if (!/^[a-z0-9][a-z0-9/_-]*\/$/.test(b)) bad(`backupPrefixes[${i}]`, b, "a key prefix ending in '/'");
-  });
+}
 
-  if (p.length > 0) throw new ConfigError(cfg.name, p);
+const schema = environment.superRefine(
+  (cfg, ctx) => crossFieldRules(cfg as EnvironmentConfig, (path, input, message) => ctx.addIssue({ code: "custom", path, input, message })),
+  { when: () => true },
+);
+
+// ---- messages ----------------------------------------------------------------------------------
+
+/** eks.nodeGroups.api.instanceTypes[1] */
+const fieldName = (path: readonly PropertyKey[]) =>
+  path.map((p, i) => (typeof p === "number" ? `[${p}]` : `${i ? "." : ""}${String(p)}`)).join("") || "config";
+
+/** JSON, except where JSON would lie (Infinity and NaN print as null) or say nothing (undefined). */
+const show = (v: unknown) => (typeof v === "number" && !Number.isFinite(v) ? String(v) : v === undefined ? "missing" : JSON.stringify(v));
+
+export function validateEnvironment(cfg: EnvironmentConfig): EnvironmentConfig {
+  const result = schema.safeParse(cfg, { reportInput: true });
+  if (!result.success) {
+    const problems = result.error.issues.map((i) => `${fieldName(i.path)}: ${show(i.input)} is not allowed (${i.message})`);
+    throw new ConfigError(String(cfg.name), [...new Set(problems)]);
+  }
   return cfg;
 }

@@ -6,8 +6,8 @@
  * groups, repositories without lifecycle policy and old images. Every section is independent:
  * a denied call becomes an entry in `errors`, not a failed report.
  *
- * Clients keep the SDK's standard configuration (credentials chain, AWS_ENDPOINT_URL), so the
- * same code runs against the sandbox emulator; tests may inject their own.
+ * Clients are configured like every client of the project (lambda/shared/aws-client.ts): the
+ * credential chain and AWS_ENDPOINT_URL, or the sandbox emulator; tests may inject their own.
  */
 import { CloudWatchClient, GetMetricStatisticsCommand } from "@aws-sdk/client-cloudwatch";
 import { CloudWatchLogsClient, DescribeLogGroupsCommand } from "@aws-sdk/client-cloudwatch-logs";
@@ -19,6 +19,7 @@ import { DescribeEndpointCommand, DescribeEndpointConfigCommand, ListEndpointsCo
 import { ENVIRONMENTS, EnvironmentName } from "../config";
 import { loadPriceTable, PriceTable, spotDiscount } from "./prices";
 import { pages } from "../lambda/shared/pages";
+import { AwsTarget, awsClientConfig } from "../lambda/shared/aws-client";
 
 /** The one method every client has; lets tests pass a small fake. */
 export interface Sender {
@@ -44,6 +45,8 @@ export interface CostReportOptions {
   /** @default the environment's region */
   readonly region?: string;
   readonly clients?: Partial<ReportClients>;
+  /** Sandbox only: the local emulator. @default - the SDK's standard resolution (AWS_ENDPOINT_URL, then AWS) */
+  readonly emulatorEndpoint?: string;
   /** ECR images pushed longer ago than this are reported. @default 90 */
   readonly oldImageDays?: number;
   /** An endpoint with no invocations over this window is idle. @default the environment's idleWindowHours */
@@ -86,18 +89,17 @@ export interface CostReport {
 const DAY = 86_400_000;
 const isoDay = (d: Date) => d.toISOString().slice(0, 10);
 
-export function defaultClients(region: string): ReportClients {
-  // path-style S3 when pointed at an emulator on loopback
-  const custom = !!process.env.AWS_ENDPOINT_URL;
+export function defaultClients(target: AwsTarget): ReportClients {
+  const c = awsClientConfig(target);
   return {
     // Cost Explorer answers in us-east-1 only
-    ce: new CostExplorerClient({ region: "us-east-1" }),
-    s3: new S3Client({ region, forcePathStyle: custom }),
-    logs: new CloudWatchLogsClient({ region }),
-    sagemaker: new SageMakerClient({ region }),
-    cloudwatch: new CloudWatchClient({ region }),
-    eks: new EKSClient({ region }),
-    ecr: new ECRClient({ region }),
+    ce: new CostExplorerClient(awsClientConfig({ ...target, region: "us-east-1" })),
+    s3: new S3Client(c),
+    logs: new CloudWatchLogsClient(c),
+    sagemaker: new SageMakerClient(c),
+    cloudwatch: new CloudWatchClient(c),
+    eks: new EKSClient(c),
+    ecr: new ECRClient(c),
   };
 }
 
@@ -113,7 +115,7 @@ const amount = (m: any) => Number(m?.UnblendedCost?.Amount ?? 0);
 export async function costReport(o: CostReportOptions): Promise<CostReport> {
   const cfg = ENVIRONMENTS[o.env];
   const region = o.region ?? cfg.region;
-  const c: ReportClients = { ...defaultClients(region), ...(o.clients ?? {}) };
+  const c: ReportClients = { ...defaultClients({ region, emulatorEndpoint: o.emulatorEndpoint }), ...(o.clients ?? {}) };
   const days = o.days ?? 30;
   const now = o.now ?? new Date();
   const end = isoDay(now);

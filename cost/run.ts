@@ -2,13 +2,12 @@
 import * as fs from "fs";
 import * as path from "path";
 import { ENVIRONMENTS, ENVIRONMENT_NAMES, EnvironmentName } from "../config";
+import { PLATFORM_STACK_KINDS } from "../config/stacks";
 import { loadTerraformSync, TerraformModel } from "../terraform";
 import { estimate, Estimate } from "./estimate";
 import { loadPriceTable } from "./prices";
 import { loadUsage, USAGE_DIR } from "./usage";
 
-/** The stacks of an environment that cost something, in the order the estimate lists them. */
-export const PRICED_STACK_KINDS = ["data", "compute", "ops"] as const;
 
 export class SynthNotFoundError extends Error {}
 
@@ -25,12 +24,12 @@ export interface EnvironmentModel {
 }
 
 /**
- * The model of an environment's stacks in a cdktf output directory, in PRICED_STACK_KINDS order.
+ * The model of an environment's stacks in a cdktf output directory, in PLATFORM_STACK_KINDS order (the stacks that cost something).
  * `allowEmpty`: a directory without them is an empty model (a base branch before they existed).
  */
 export function readEnvironment(outdir: string, env: string, opts: { allowEmpty?: boolean } = {}): EnvironmentModel {
   const stacksDir = path.join(outdir, "stacks");
-  const names = PRICED_STACK_KINDS.map((k) => `${env}-${k}`);
+  const names = PLATFORM_STACK_KINDS.map((k) => `${env}-${k}`);
   if (!fs.existsSync(stacksDir)) {
     if (opts.allowEmpty) return { model: new TerraformModel([]), missingStacks: names };
     throw new SynthNotFoundError(`no synthesized stacks in ${path.resolve(outdir)} (missing ${stacksDir}); run \`npx cdktf synth\` first or pass --out <cdktf.out dir>`);

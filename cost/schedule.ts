@@ -3,7 +3,9 @@
  * cron expressions in the timezone the scheduler evaluates them in (EventBridge Scheduler's
  * `schedule_expression_timezone`). Every UTC instant is read on the schedule's wall clock, so
  * daylight-saving changes land where they really do: a window from Saturday 00:00 to Monday
- * 00:00 London time lasts 47 h over the March change and 49 h over the October one.
+ * 00:00 London time lasts 47 h over the March change and 49 h over the October one. As
+ * EventBridge Scheduler does, a time the spring change skips does not fire, and a time the
+ * autumn change repeats fires once.
  *
  * The only place in cost/ that reads AWS cron (config/cron.ts): swapping the parser for a
  * library changes this import and nothing else.
@@ -180,8 +182,8 @@ export interface RunningTime {
  * Firing instants of one event in [fromMs, toMs), day by day: a UTC day has at most two spans
  * of constant offset; each span is a stretch of local wall clock, in which the cron's
  * (hour, minute) pairs of every local date whose day fields match are the firings. Local
- * times that a spring-forward skips never fire; those an autumn fall-back repeats fire twice,
- * as a wall clock read minute by minute would.
+ * times that a spring-forward skips never fire; those an autumn fall-back repeats fire once,
+ * in the first pass (EventBridge Scheduler's documented behaviour).
  */
 function eventFirings(ev: ScheduleEvent, fromMs: number, toMs: number, cal: Calendar): number[] {
   const out: number[] = [];
@@ -189,7 +191,8 @@ function eventFirings(ev: ScheduleEvent, fromMs: number, toMs: number, cal: Cale
   const zone = cal.zone(ev.timezone);
   const hours = [...ev.cron.hours].sort((a, b) => a - b);
   const minutes = [...ev.cron.minutes].sort((a, b) => a - b);
-  const span = (a: number, b: number, offset: number) => {
+  // `seenUntil`: local wall-clock ms already covered by the span before a fall-back
+  const span = (a: number, b: number, offset: number, seenUntil = -Infinity) => {
     const shift = offset * MINUTE;
     for (let d = Math.floor((a + shift) / DAY); d * DAY < b + shift; d++) {
       const date = new Date(d * DAY);
@@ -199,7 +202,7 @@ function eventFirings(ev: ScheduleEvent, fromMs: number, toMs: number, cal: Cale
       for (const h of hours) {
         for (const m of minutes) {
           const t = d * DAY + (h * 60 + m) * MINUTE - shift;
-          if (t >= a && t < b && t >= fromMs && t < toMs) out.push(t);
+          if (t >= a && t < b && t >= fromMs && t < toMs && t + shift >= seenUntil) out.push(t);
         }
       }
     }
@@ -208,7 +211,7 @@ function eventFirings(ev: ScheduleEvent, fromMs: number, toMs: number, cal: Cale
     const { off0, changeAt, off1 } = zone.day(d);
     const end = (d + 1) * DAY;
     span(d * DAY, Math.min(changeAt, end), off0);
-    if (changeAt < end) span(changeAt, end, off1);
+    if (changeAt < end) span(changeAt, end, off1, off1 < off0 ? changeAt + off0 * MINUTE : -Infinity);
   }
   return out;
 }

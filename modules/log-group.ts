@@ -6,7 +6,7 @@
 import { Construct } from "constructs";
 import { Token } from "cdktf";
 import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
-import { LOG_RETENTION_DAYS } from "../config/validate";
+import { LOG_RETENTION_DAYS } from "./log-retention";
 
 export interface LogGroupProps {
   readonly name: string;

@@ -10,7 +10,23 @@ import { SagemakerEndpointConfiguration } from "@cdktf/provider-aws/lib/sagemake
 import { SagemakerEndpoint } from "@cdktf/provider-aws/lib/sagemaker-endpoint";
 import { AppautoscalingTarget } from "@cdktf/provider-aws/lib/appautoscaling-target";
 import { AppautoscalingPolicy } from "@cdktf/provider-aws/lib/appautoscaling-policy";
-import { RealtimeEndpointConfig, ServerlessEndpointConfig } from "../config/types";
+/** Pay per request, nothing when idle. */
+export interface ServerlessEndpointProps {
+  readonly mode: "serverless";
+  readonly memorySizeInMb: number;
+  readonly maxConcurrency: number;
+}
+
+/** Instances behind Application Auto Scaling on InvocationsPerInstance. */
+export interface RealtimeEndpointProps {
+  readonly mode: "realtime";
+  readonly instanceType: string;
+  readonly initialInstanceCount: number;
+  readonly minCapacity: number;
+  readonly maxCapacity: number;
+  /** Application Auto Scaling target for SageMakerVariantInvocationsPerInstance. */
+  readonly targetInvocationsPerInstance: number;
+}
 
 export interface SageMakerEndpointProps {
   readonly modelName: string;
@@ -19,7 +35,7 @@ export interface SageMakerEndpointProps {
   readonly image: string;
   readonly modelDataUrl: string;
   readonly executionRoleArn: string;
-  readonly endpoint: ServerlessEndpointConfig | RealtimeEndpointConfig;
+  readonly endpoint: ServerlessEndpointProps | RealtimeEndpointProps;
   /** Encrypts instance storage; real-time only (serverless configs reject a key). */
   readonly kmsKeyArn?: string;
   /** @default - no extra tags */

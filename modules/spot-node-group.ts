@@ -7,13 +7,15 @@
  *   new SpotNodeGroup(this, "NodeGroup-api", { clusterName, name: "retail-forecast-dev-api",
  *     subnetIds, nodeRoleArn, instanceTypes: ["t3.medium", "t3a.medium", "t2.medium"],
  *     capacityType: "SPOT", minSize: 2, maxSize: 5, desiredSize: 2, labels: { app: "retail-api" },
- *     tags: { Schedule: "office-hours" }, instanceTags: requiredTags(cfg, "dev-compute") });
+ *     tags: { Schedule: "office-hours" }, instanceTags: { Project: "retail-forecast", ... } });
  */
 import { Construct } from "constructs";
 import { Token } from "cdktf";
 import { EksNodeGroup } from "@cdktf/provider-aws/lib/eks-node-group";
 import { LaunchTemplate } from "@cdktf/provider-aws/lib/launch-template";
-import { CapacityType } from "../config/types";
+
+/** EKS managed node group capacity: SPOT (diversified pools) or ON_DEMAND. */
+export type CapacityType = "SPOT" | "ON_DEMAND";
 
 export interface SpotNodeGroupProps {
   readonly clusterName: string;

@@ -1,21 +1,33 @@
-import { EnvironmentConfig } from "../config/types";
-
+/**
+ * Cost-allocation and scheduler tags.
+ *
+ *   requiredTags({ project: "retail-forecast", environment: "dev", costCenter: "ml-platform", owner: "platform-team" }, "dev-data")
+ *   scheduleTags("office-hours", true)   // { Schedule: "office-hours" }
+ */
 export const REQUIRED_TAG_KEYS = ["Project", "Environment", "CostCenter", "Owner", "ManagedBy", "Stack"] as const;
 export type RequiredTagKey = (typeof REQUIRED_TAG_KEYS)[number];
 
+/** Who pays for a resource: the values of the cost-allocation tags. */
+export interface CostAllocationProps {
+  readonly project: string;
+  readonly environment: string;
+  readonly costCenter: string;
+  readonly owner: string;
+}
+
 /** The cost-allocation tags every taggable resource of a stack carries (provider default_tags). */
-export function requiredTags(cfg: EnvironmentConfig, stackName: string): Record<RequiredTagKey, string> {
+export function requiredTags(props: CostAllocationProps, stackName: string): Record<RequiredTagKey, string> {
   return {
-    Project: cfg.project,
-    Environment: cfg.name,
-    CostCenter: cfg.costCenter,
-    Owner: cfg.owner,
+    Project: props.project,
+    Environment: props.environment,
+    CostCenter: props.costCenter,
+    Owner: props.owner,
     ManagedBy: "cdktf",
     Stack: stackName,
   };
 }
 
-/** Tag that puts a resource under the out-of-hours scheduler. */
-export function scheduleTags(cfg: EnvironmentConfig, scheduled: boolean): Record<string, string> {
-  return scheduled ? { Schedule: cfg.schedule.name } : {};
+/** The tag that puts a resource under the out-of-hours scheduler (whose SCHEDULE_NAME is `scheduleName`). */
+export function scheduleTags(scheduleName: string, scheduled: boolean): Record<string, string> {
+  return scheduled ? { Schedule: scheduleName } : {};
 }

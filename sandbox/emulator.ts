@@ -10,6 +10,7 @@
  */
 import { ChildProcess, spawn, spawnSync } from "child_process";
 import * as path from "path";
+import { emulatorProcessEnv } from "../lambda/shared/aws-client";
 
 export interface Emulator {
   readonly endpoint: string;
@@ -32,16 +33,6 @@ export interface StartEmulatorOptions {
 const SERVER = path.join(__dirname, "emulator", "server.py");
 const running = new Set<ChildProcess>();
 let exitHookInstalled = false;
-
-/** Fake credentials for the emulator: moto accepts anything, the SDK and Terraform need some. */
-export const EMULATOR_CREDENTIALS = {
-  AWS_ACCESS_KEY_ID: "testing",
-  AWS_SECRET_ACCESS_KEY: "testing",
-  AWS_SESSION_TOKEN: "testing",
-} as const;
-
-/** moto's fixed account id; the sandbox config uses the same value. */
-export const EMULATOR_ACCOUNT_ID = "123456789012";
 
 export function checkEmulatorInstalled(python = process.env.PYTHON ?? "python3"): void {
   const probe = spawnSync(python, ["-c", "import moto, werkzeug; print(moto.__version__)"], { encoding: "utf8" });
@@ -132,12 +123,7 @@ function installExitHook(): void {
   }
 }
 
-/** Environment for SDK clients, the AWS CLI and Terraform to talk to the emulator. */
+/** Environment for SDK clients, the AWS CLI and Terraform to talk to the emulator (lambda/shared/aws-client.ts). */
 export function emulatorEnv(endpoint: string, region = "us-east-1"): Record<string, string> {
-  return {
-    ...EMULATOR_CREDENTIALS,
-    AWS_ENDPOINT_URL: endpoint,
-    AWS_REGION: region,
-    AWS_DEFAULT_REGION: region,
-  };
+  return emulatorProcessEnv(endpoint, region);
 }

@@ -19,10 +19,12 @@ import { DescribeEndpointCommand, SageMakerClient } from "@aws-sdk/client-sagema
 import { DeleteObjectCommand, GetObjectCommand, PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
 import { createHash } from "crypto";
 import { buildApp } from "../app";
+import { ensureLambdaBundle } from "../lambda/build";
 import { loadEnvironment } from "../config";
 import { names } from "../config/naming";
 import { EnvironmentConfig } from "../config/types";
-import { checkEmulatorInstalled, Emulator, EMULATOR_CREDENTIALS, emulatorEnv, startEmulator } from "./emulator";
+import { checkEmulatorInstalled, Emulator, emulatorEnv, startEmulator } from "./emulator";
+import { awsClientConfig } from "../lambda/shared/aws-client";
 import { deploymentChecks } from "./verify";
 import { assertTerraform, ensureMirrorEnv, MIRROR_ENV, terraformEnv } from "../tools/terraform-cli";
 import { runCdktf, REPO_ROOT } from "../tools/cdktf";
@@ -132,10 +134,7 @@ export async function runSandbox(opts: SandboxOptions = {}): Promise<SandboxRepo
     await phase("preflight", async (d) => {
       const problems = preflight();
       if (problems.length) throw new Error(`missing tools:\n   - ${problems.join("\n   - ")}`);
-      if (!fs.existsSync(SCHEDULER_ZIP)) {
-        say(d)("building the scheduler bundle (npm run build:lambda)");
-        await run(process.execPath, [path.join(REPO_ROOT, "node_modules", "tsx", "dist", "cli.mjs"), path.join(REPO_ROOT, "lambda", "build.ts")], { cwd: REPO_ROOT });
-      }
+      await ensureLambdaBundle("scheduler", say(d)); // rebuilt only when missing or stale
       say(d)(`terraform ${assertTerraform()}, provider ${process.env[MIRROR_ENV] ? `mirror ${process.env[MIRROR_ENV]}` : "from the registry"}`);
     });
 
@@ -262,11 +261,7 @@ function sampleObjects(cfg: EnvironmentConfig): { bucket: string; key: string; b
 }
 
 function clientSettings(endpoint: string) {
-  return {
-    region: "us-east-1",
-    endpoint,
-    credentials: { accessKeyId: EMULATOR_CREDENTIALS.AWS_ACCESS_KEY_ID, secretAccessKey: EMULATOR_CREDENTIALS.AWS_SECRET_ACCESS_KEY },
-  };
+  return awsClientConfig({ region: "us-east-1", emulatorEndpoint: endpoint });
 }
 
 async function runChecks(cfg: EnvironmentConfig, endpoint: string, say: (l: string) => void): Promise<void> {

@@ -18,17 +18,15 @@ import { names } from "../config/naming";
 import { MISSION_LIFECYCLE_RULES } from "../stacks/data";
 import { REQUIRED_TAG_KEYS } from "../modules/tags";
 import { pages } from "../lambda/shared/pages";
+import type { AwsClientConfig } from "../lambda/shared/aws-client";
 
 export interface Check {
   readonly name: string;
   run(): Promise<string>;
 }
 
-export interface ClientSettings {
-  readonly region: string;
-  readonly endpoint?: string;
-  readonly credentials?: { accessKeyId: string; secretAccessKey: string };
-}
+/** Client settings from lambda/shared/aws-client.ts (awsClientConfig). */
+export type ClientSettings = AwsClientConfig;
 
 function expectEqual(what: string, actual: unknown, expected: unknown): void {
   const a = JSON.stringify(actual);
@@ -52,7 +50,7 @@ export async function taggedResources(cfg: EnvironmentConfig, c: ClientSettings)
 export function deploymentChecks(cfg: EnvironmentConfig, c: ClientSettings): Check[] {
   const n = names(cfg);
   const eks = new EKSClient(c);
-  const s3 = new S3Client({ ...c, forcePathStyle: true });
+  const s3 = new S3Client(c);
   const logs = new CloudWatchLogsClient(c);
   const ecr = new ECRClient(c);
   const budgets = new BudgetsClient(c);

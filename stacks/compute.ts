@@ -14,7 +14,7 @@ import { EksCluster } from "../modules/eks-cluster";
 import { SpotNodeGroup } from "../modules/spot-node-group";
 import { Role } from "../modules/iam";
 import { SageMakerEndpoint } from "../modules/sagemaker-endpoint";
-import { requiredTags, scheduleTags } from "../modules/tags";
+import { scheduleTags } from "../modules/tags";
 import { clusterAutoscalerStatements } from "../k8s/cluster-autoscaler";
 
 export class ComputeStack extends PlatformStack {
@@ -65,7 +65,6 @@ export class ComputeStack extends PlatformStack {
         "arn:aws:iam::aws:policy/AmazonEC2ContainerRegistryReadOnly",
       ],
     });
-    const instanceTags = requiredTags(cfg, n.stackName("compute"));
     for (const [key_, g] of Object.entries(cfg.eks.nodeGroups)) {
       new SpotNodeGroup(this, `NodeGroup-${key_}`, {
         // The literal name (not a reference): it also goes into tag keys, which cannot interpolate.
@@ -80,8 +79,8 @@ export class ComputeStack extends PlatformStack {
         desiredSize: g.desiredSize,
         diskSizeGb: g.diskSizeGb,
         labels: g.labels,
-        tags: scheduleTags(cfg, g.scheduled),
-        instanceTags,
+        tags: scheduleTags(cfg.schedule.name, g.scheduled),
+        instanceTags: this.requiredTags,
         dependsOn: [...nodeRole.attachments, eks.cluster],
       });
     }
@@ -155,7 +154,7 @@ export class ComputeStack extends PlatformStack {
       executionRoleArn: sagemakerRole.role.arn,
       endpoint: cfg.sagemaker.endpoint,
       kmsKeyArn: key.arn,
-      tags: scheduleTags(cfg, cfg.sagemaker.endpointScheduled),
+      tags: scheduleTags(cfg.schedule.name, cfg.sagemaker.endpointScheduled),
     });
 
     new TerraformOutput(this, "vpc_id", { value: network.vpc.id });

@@ -33,7 +33,7 @@ export class OpsStack extends PlatformStack {
         SCHEDULE_NAME: s.name,
         RECORD_PREFIX: n.schedulerRecordPrefix,
         IDLE_WINDOW_HOURS: String(s.idleWindowHours),
-        IDLE_INVOCATIONS_THRESHOLD: String(Math.max(1, s.idleInvocationsThreshold)),
+        IDLE_INVOCATIONS_THRESHOLD: String(s.idleInvocationsThreshold),
       },
       statements: schedulerPolicyStatements({
         region: cfg.region,
@@ -60,7 +60,7 @@ export class OpsStack extends PlatformStack {
       description: "Weekday retraining trigger; paused out of hours by the scheduler",
       scheduleExpression: "cron(0 12 ? * MON-FRI *)",
       state: "ENABLED",
-      tags: scheduleTags(cfg, true),
+      tags: scheduleTags(s.name, true),
       // The scheduler owns the rule's state out of hours; a deploy at night must not resume training.
       lifecycle: { ignoreChanges: ["state"] },
     });

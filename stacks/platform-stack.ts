@@ -8,10 +8,13 @@ import { Construct } from "constructs";
 import { AwsProvider, AwsProviderEndpoints } from "@cdktf/provider-aws/lib/provider";
 import { EnvironmentConfig } from "../config/types";
 import { names, Names } from "../config/naming";
-import { requiredTags } from "../modules/tags";
+import { RequiredTagKey, requiredTags } from "../modules/tags";
 import { PolicyAspect } from "../policy/aspect";
+import { EMULATOR_CREDENTIALS } from "../lambda/shared/aws-client";
 
-export type StackKind = "bootstrap" | "data" | "compute" | "ops";
+import type { StackKind } from "../config/stacks";
+
+export type { StackKind };
 
 export interface PlatformStackProps {
   readonly config: EnvironmentConfig;
@@ -27,8 +30,8 @@ export function emulatorProviderSettings(endpoint: string) {
   const endpoints: AwsProviderEndpoints = Object.fromEntries(EMULATED_SERVICES.map((s) => [s, endpoint]));
   return {
     endpoints: [endpoints],
-    accessKey: "testing",
-    secretKey: "testing",
+    accessKey: EMULATOR_CREDENTIALS.accessKeyId,
+    secretKey: EMULATOR_CREDENTIALS.secretAccessKey,
     skipCredentialsValidation: true,
     skipMetadataApiCheck: "true",
     skipRegionValidation: true,
@@ -42,6 +45,8 @@ export abstract class PlatformStack extends TerraformStack {
   readonly config: EnvironmentConfig;
   readonly names: Names;
   readonly kind: StackKind;
+  /** The cost-allocation tags of this stack (provider default_tags; node groups copy them to instances). */
+  readonly requiredTags: Record<RequiredTagKey, string>;
 
   constructor(scope: Construct, kind: StackKind, props: PlatformStackProps) {
     const n = names(props.config);
@@ -51,11 +56,12 @@ export abstract class PlatformStack extends TerraformStack {
     this.kind = kind;
     const cfg = props.config;
     const emulator = cfg.emulatorEndpoint;
+    this.requiredTags = requiredTags({ project: cfg.project, environment: cfg.name, costCenter: cfg.costCenter, owner: cfg.owner }, n.stackName(kind));
 
     new AwsProvider(this, "aws", {
       region: cfg.region,
       allowedAccountIds: [cfg.accountId],
-      defaultTags: [{ tags: requiredTags(cfg, n.stackName(kind)) }],
+      defaultTags: [{ tags: this.requiredTags }],
       ...(emulator ? emulatorProviderSettings(emulator) : {}),
     });
 
@@ -78,8 +84,8 @@ export abstract class PlatformStack extends TerraformStack {
             skipCredentialsValidation: true,
             skipMetadataApiCheck: true,
             skipRegionValidation: true,
-            accessKey: "testing",
-            secretKey: "testing",
+            accessKey: EMULATOR_CREDENTIALS.accessKeyId,
+            secretKey: EMULATOR_CREDENTIALS.secretAccessKey,
           }
         : {}),
     });

@@ -1,10 +1,8 @@
 /**
- * Deterministic zip of a directory: entries sorted, timestamps fixed at 1980-01-01, no extra
+ * Deterministic zip of in-memory files: entries sorted, timestamps fixed at 1980-01-01, no extra
  * fields. The same bundle always gives the same bytes, so Lambda's source_code_hash changes
  * only when the code does, and synth copies a file instead of spawning a zip process per stack.
  */
-import * as fs from "fs";
-import * as path from "path";
 import * as zlib from "zlib";
 
 const CRC_TABLE = (() => {
@@ -23,22 +21,20 @@ export function crc32(buf: Buffer): number {
   return (c ^ 0xffffffff) >>> 0;
 }
 
-function files(dir: string, prefix = ""): string[] {
-  return fs
-    .readdirSync(path.join(dir, prefix), { withFileTypes: true })
-    .flatMap((e) => (e.isDirectory() ? files(dir, path.posix.join(prefix, e.name)) : [path.posix.join(prefix, e.name)]))
-    .sort();
+export interface ZipEntry {
+  /** Path inside the archive, with forward slashes. */
+  readonly name: string;
+  readonly data: Buffer;
 }
 
-/** Zips every file below `dir` into `zipFile`; returns the archive's bytes. */
-export function zipDirectory(dir: string, zipFile: string): Buffer {
+/** The archive of `entries`, in name order, as bytes. */
+export function zipEntries(entries: readonly ZipEntry[]): Buffer {
   const DOS_TIME = 0;
   const DOS_DATE = (0 << 9) | (1 << 5) | 1; // 1980-01-01
   const locals: Buffer[] = [];
   const centrals: Buffer[] = [];
   let offset = 0;
-  for (const name of files(dir)) {
-    const data = fs.readFileSync(path.join(dir, name));
+  for (const { name, data } of [...entries].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))) {
     const deflated = zlib.deflateRawSync(data, { level: 9 });
     const crc = crc32(data);
     const nameBuf = Buffer.from(name, "utf8");
@@ -79,8 +75,5 @@ export function zipDirectory(dir: string, zipFile: string): Buffer {
   end.writeUInt16LE(centrals.length / 2, 10);
   end.writeUInt32LE(cd.length, 12);
   end.writeUInt32LE(offset, 16);
-  const zip = Buffer.concat([...locals, cd, end]);
-  fs.mkdirSync(path.dirname(zipFile), { recursive: true });
-  fs.writeFileSync(zipFile, zip);
-  return zip;
+  return Buffer.concat([...locals, cd, end]);
 }

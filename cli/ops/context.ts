@@ -21,7 +21,7 @@ import { SchedulerClient } from "@aws-sdk/client-scheduler";
 import { loadEnvironment } from "../../config";
 import type { EnvironmentConfig } from "../../config/types";
 import { names, Names } from "../../config/naming";
-import { EMULATOR_CREDENTIALS } from "../../sandbox/emulator";
+import { awsClientConfig, emulatorProcessEnv } from "../../lambda/shared/aws-client";
 import type { SchedulerClients } from "../../lambda/scheduler/aws";
 
 /** A user-facing failure: printed as one line, exit code 1, nothing else said. */
@@ -79,25 +79,10 @@ export function loadOpsEnvironment(env: string, opts: ContextOptions = {}): Envi
 }
 
 export function createOpsClients(cfg: EnvironmentConfig): OpsClients {
-  const emu = cfg.emulatorEndpoint;
-  const base = {
-    region: cfg.region,
-    maxAttempts: 6,
-    retryMode: "adaptive",
-    ...(emu
-      ? {
-          endpoint: emu,
-          credentials: {
-            accessKeyId: EMULATOR_CREDENTIALS.AWS_ACCESS_KEY_ID,
-            secretAccessKey: EMULATOR_CREDENTIALS.AWS_SECRET_ACCESS_KEY,
-            sessionToken: EMULATOR_CREDENTIALS.AWS_SESSION_TOKEN,
-          },
-        }
-      : {}),
-  };
+  const base = awsClientConfig({ region: cfg.region, emulatorEndpoint: cfg.emulatorEndpoint });
   return {
     sts: new STSClient(base),
-    s3: new S3Client({ ...base, forcePathStyle: !!emu }),
+    s3: new S3Client(base),
     sagemaker: new SageMakerClient(base),
     eks: new EKSClient(base),
     ec2: new EC2Client(base),
@@ -117,7 +102,8 @@ export function opsContext(env: string, opts: ContextOptions = {}): OpsContext {
   const cfg = loadOpsEnvironment(env, opts);
   const childEnv: NodeJS.ProcessEnv = { ...process.env, PLATFORM_ENVS: cfg.name };
   if (cfg.emulatorEndpoint) {
-    Object.assign(childEnv, EMULATOR_CREDENTIALS, { SANDBOX_ENDPOINT: cfg.emulatorEndpoint, AWS_REGION: cfg.region, AWS_DEFAULT_REGION: cfg.region });
+    // the same environment npm start gives cdktf and Terraform
+    Object.assign(childEnv, emulatorProcessEnv(cfg.emulatorEndpoint, cfg.region), { SANDBOX_ENDPOINT: cfg.emulatorEndpoint });
   }
   return { cfg, names: names(cfg), clients: createOpsClients(cfg), log: opts.log ?? ((l) => console.log(l)), childEnv };
 }
@@ -143,5 +129,5 @@ export async function assertAccount(ctx: OpsContext): Promise<string> {
   return account;
 }
 
-export const errName = (err: unknown): string => (err as { name?: string })?.name ?? "";
-export const errMsg = (err: unknown): string => ((err as Error)?.message ?? String(err)).split("\n")[0];
+// The project's one set of error helpers (lambda/shared/errors.ts), under the names the ops modules use.
+export { errorName as errName, errorLine as errMsg } from "../../lambda/shared/errors";

@@ -5,6 +5,7 @@
  */
 import { InvalidArgumentError } from "commander";
 import type { EnvironmentConfig } from "../../config/types";
+import type { PlatformStackKind } from "../../config/stacks";
 
 // ---- flags -----------------------------------------------------------------------------------
 
@@ -76,7 +77,7 @@ export function confirmDecision(i: ConfirmInput): ConfirmDecision {
 
 // ---- steps -------------------------------------------------------------------------------------
 
-export type StackKind = "data" | "compute" | "ops";
+export type StackKind = PlatformStackKind;
 export type StepStatus = "done" | "skipped" | "failed";
 
 export interface StepReport {
@@ -93,12 +94,6 @@ export function destroyOrder(includeData: boolean): StackKind[] {
 
 export function deployOrder(includeData: boolean): StackKind[] {
   return includeData ? ["data", "compute", "ops"] : ["compute", "ops"];
-}
-
-export type TeardownStep = "guard" | "backup" | "pause" | "cleanup" | `destroy ${string}` | "verify";
-
-export function teardownSteps(env: string, includeData: boolean): TeardownStep[] {
-  return ["guard", "backup", "pause", "cleanup", ...destroyOrder(includeData).map((k) => `destroy ${env}-${k}` as const), "verify"];
 }
 
 export type StackState = "deployed" | "empty" | "absent";

@@ -33,7 +33,8 @@ import {
   PutParameterCommand,
   SSMClient,
 } from "@aws-sdk/client-ssm";
-import { errorName } from "../shared/retry";
+import { errorName } from "../shared/errors";
+import { AwsTarget, awsClientConfig } from "../shared/aws-client";
 import type { NodegroupFacts } from "./plan";
 import type { Scaling, Tags } from "./types";
 import { pages } from "../shared/pages";
@@ -46,24 +47,9 @@ export interface SchedulerClients {
   readonly ssm: SSMClient;
 }
 
-export interface ClientOptions {
-  readonly region: string;
-  /** @default - the SDK's standard resolution (AWS_ENDPOINT_URL, then the AWS endpoint) */
-  readonly endpoint?: string;
-  /** @default - 6: throttling is retried by the SDK with backoff (adaptive mode adds client-side rate limiting) */
-  readonly maxAttempts?: number;
-  /** @default - the SDK's default provider chain (in the Lambda bundle: the function's env credentials) */
-  readonly credentials?: { readonly accessKeyId: string; readonly secretAccessKey: string; readonly sessionToken?: string };
-}
-
-export function createClients(opts: ClientOptions): SchedulerClients {
-  const config = {
-    region: opts.region,
-    maxAttempts: opts.maxAttempts ?? 6,
-    retryMode: "adaptive",
-    ...(opts.endpoint ? { endpoint: opts.endpoint } : {}),
-    ...(opts.credentials ? { credentials: { ...opts.credentials } } : {}),
-  };
+/** The scheduler's clients, configured like every client of the project (lambda/shared/aws-client.ts). */
+export function createClients(target: AwsTarget): SchedulerClients {
+  const config = awsClientConfig(target);
   return {
     eks: new EKSClient(config),
     sagemaker: new SageMakerClient(config),

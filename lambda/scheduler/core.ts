@@ -9,7 +9,8 @@
  * exit. A listing that fails becomes one failed result for its kind (id "*").
  */
 import { createLimiter } from "../shared/concurrency";
-import { errorMessage, errorName, retry, RetryOptions } from "../shared/retry";
+import { retry, RetryOptions } from "../shared/retry";
+import { errorMessage, errorName } from "../shared/errors";
 import * as aws from "./aws";
 import type { SchedulerClients } from "./aws";
 import {

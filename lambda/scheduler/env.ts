@@ -4,6 +4,15 @@ import { assertRecordPrefix } from "./records";
 export const DEFAULT_IDLE_WINDOW_HOURS = 24;
 export const DEFAULT_IDLE_INVOCATIONS_THRESHOLD = 1;
 
+/**
+ * The idle sweep's settings, as the environment config validates them and the function reads
+ * them (one rule, passed through as is): an endpoint is idle with fewer than the threshold
+ * invocations over the window. CloudWatch keeps 1-minute data for 15 days, so at most 336 h;
+ * a threshold of 0 would never find anything idle.
+ */
+export const IDLE_WINDOW_HOURS_RANGE = { min: 1, max: 336 } as const;
+export const IDLE_INVOCATIONS_THRESHOLD_RANGE = { min: 1, max: 1_000_000_000 } as const;
+
 export class Env {
   private constructor(
     readonly scheduleName: string,
@@ -41,8 +50,8 @@ export class Env {
       scheduleName,
       region,
       recordPrefix,
-      int("IDLE_WINDOW_HOURS", DEFAULT_IDLE_WINDOW_HOURS, 1, 336),
-      int("IDLE_INVOCATIONS_THRESHOLD", DEFAULT_IDLE_INVOCATIONS_THRESHOLD, 1, 1_000_000_000),
+      int("IDLE_WINDOW_HOURS", DEFAULT_IDLE_WINDOW_HOURS, IDLE_WINDOW_HOURS_RANGE.min, IDLE_WINDOW_HOURS_RANGE.max),
+      int("IDLE_INVOCATIONS_THRESHOLD", DEFAULT_IDLE_INVOCATIONS_THRESHOLD, IDLE_INVOCATIONS_THRESHOLD_RANGE.min, IDLE_INVOCATIONS_THRESHOLD_RANGE.max),
     );
   }
 }

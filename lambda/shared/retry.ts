@@ -2,8 +2,10 @@
  * Bounded exponential backoff for conditions the SDK does not retry itself (an EKS update
  * already running, a resource not ACTIVE yet, an endpoint still deleting).
  *
- *   await retry(() => update(), { shouldRetry: (e) => errorName(e) === "ResourceInUseException" });
+ *   await retry(() => update(), (e) => errorName(e) === "ResourceInUseException");
  */
+import { errorMessage } from "./errors";
+
 export interface RetryOptions {
   /** @default - 5 attempts in all (the first try included) */
   readonly attempts?: number;
@@ -57,17 +59,4 @@ export async function retry<T>(
       await sleep(backoffDelayMs(attempt, options));
     }
   }
-}
-
-/** The SDK v3 error name (ResourceInUseException, ParameterNotFound, ...) or "Error". */
-export function errorName(err: unknown): string {
-  if (err && typeof err === "object" && "name" in err && typeof (err as { name: unknown }).name === "string") {
-    return (err as { name: string }).name;
-  }
-  return "Error";
-}
-
-export function errorMessage(err: unknown): string {
-  if (err instanceof Error) return `${err.name}: ${err.message}`;
-  return String(err);
 }

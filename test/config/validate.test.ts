@@ -45,6 +45,20 @@ describe("environment config validation", () => {
     ["account id malformed", (c) => (c.accountId = "12345"), /accountId: "12345" .*12-digit/],
     ["emulator endpoint outside the sandbox", (c) => (c.emulatorEndpoint = "http://127.0.0.1:5000"), /emulatorEndpoint.*only the sandbox/],
     ["audit logs off", (c) => (c.eks.logTypes = ["api"]), /eks\.logTypes.*must include 'audit'/],
+    // issue 11: input that used to pass
+    ["the budget is Infinity", (c) => (c.budget.monthlyLimitUsd = Infinity), /budget\.monthlyLimitUsd: Infinity is not allowed \(a finite number > 0\)/],
+    ["the budget is NaN", (c) => (c.budget.monthlyLimitUsd = NaN), /budget\.monthlyLimitUsd: NaN is not allowed \(a finite number > 0\)/],
+    ["the anomaly threshold is -Infinity", (c) => (c.budget.anomalyThresholdUsd = -Infinity), /budget\.anomalyThresholdUsd: -Infinity is not allowed \(a finite number > 0\)/],
+    ["the region does not exist", (c) => (c.region = "us-east-9"), /region: "us-east-9" is not allowed \(an AWS region: one of af-south-1, .*us-east-1, .*config\/aws-regions\.ts\)/],
+    ["the region is only shaped like one", (c) => (c.region = "eu-north-7"), /region: "eu-north-7" is not allowed/],
+    ["the stop cron equals the start cron", (c) => (c.schedule.startCron = c.schedule.stopCron), /schedule\.startCron: "cron\(0 19 \? \* MON-FRI \*\)" is not allowed \(a different schedule from schedule\.stopCron/],
+    ["the start cron is the stop cron written another way", (c) => (c.schedule.startCron = "cron(0 19 ? * 2-6 *)"), /schedule\.startCron: "cron\(0 19 \? \* 2-6 \*\)" .*both would fire at the same minutes/],
+    // one rule for the idle threshold: validated here, passed to the Lambda as is
+    ["the idle threshold is 0 (nothing would ever be idle)", (c) => (c.schedule.idleInvocationsThreshold = 0), /schedule\.idleInvocationsThreshold: 0 is not allowed \(an integer from 1 to/],
+    ["the idle threshold is fractional", (c) => (c.schedule.idleInvocationsThreshold = 1.5), /schedule\.idleInvocationsThreshold: 1\.5/],
+    ["the idle window exceeds what CloudWatch keeps at one minute", (c) => (c.schedule.idleWindowHours = 337), /schedule\.idleWindowHours: 337 is not allowed \(an integer from 1 to 336 hours\)/],
+    ["a field is missing", (c) => delete c.owner, /owner: missing is not allowed \(a non-empty tag value\)/],
+    ["a size has the wrong type", (c) => (c.eks.nodeGroups.api.maxSize = "5"), /eks\.nodeGroups\.api\.maxSize: "5" is not allowed/],
   ])("fails when %s", (_name, patch, message) => {
     expect(invalid(patch).message).toMatch(message);
   });
@@ -56,6 +70,23 @@ describe("environment config validation", () => {
     });
     expect(e.problems).toHaveLength(2);
     expect(e.message).toMatch(/invalid configuration for environment 'dev'/);
+  });
+
+  test("fails with a field problem and a cross-field problem listed together", () => {
+    const e = invalid((c) => {
+      c.owner = " ";
+      c.eks.nodeGroups.api.desiredSize = 9;
+    });
+    expect(e.problems).toEqual([
+      'owner: " " is not allowed (a non-empty tag value)',
+      "eks.nodeGroups.api.desiredSize: 9 is not allowed (an integer in [minSize, maxSize] = [2, 5])",
+    ]);
+  });
+
+  test("a start at another time than the stop, and the same crons in other fields, are fine", () => {
+    const cfg = JSON.parse(JSON.stringify(ENVIRONMENTS.dev));
+    cfg.schedule.idleCron = cfg.schedule.stopCron;
+    expect(validateEnvironment(cfg)).toBe(cfg);
   });
 
   test("fails when the sandbox emulator endpoint is not loopback", () => {

@@ -1,6 +1,7 @@
 /**
  * The day-by-day firing walk of cost/schedule.ts against the plain reading it replaced: every
- * UTC minute converted to the zone's wall clock and matched against the cron. Zones with DST
+ * UTC minute converted to the zone's wall clock and matched against the cron, a repeated wall-clock
+ * minute counted once. Zones with DST
  * in both hemispheres, a half-hour DST shift (Lord Howe), odd offsets (Kathmandu, Chatham).
  */
 import { cronMatches, parseCron } from "../../config/cron";
@@ -21,9 +22,18 @@ function wallClocks(tz: string, fromMs: number, toMs: number): WallClocks {
   return out;
 }
 
+/** A wall-clock time the autumn change repeats fires once, the first time (as EventBridge Scheduler runs it). */
 const minuteByMinute = (expr: string, clocks: WallClocks) => {
   const cron = parseCron(expr);
-  return clocks.filter((c) => cronMatches(cron, c.wc)).map((c) => c.t);
+  const seen = new Set<string>();
+  return clocks
+    .filter((c) => {
+      const key = `${c.wc.year}-${c.wc.month}-${c.wc.day} ${c.wc.hour}:${c.wc.minute}`;
+      if (seen.has(key)) return false;
+      seen.add(key);
+      return cronMatches(cron, c.wc);
+    })
+    .map((c) => c.t);
 };
 
 describe("firings: day-by-day walk equals the minute-by-minute reading", () => {

@@ -78,4 +78,41 @@ describe("schedule hours", () => {
     expect(n).toBeGreaterThan(100);
     expect(n).toBeLessThan(261);
   });
+
+  test("as EventBridge Scheduler: a time the spring change skips does not fire; one the autumn change repeats fires once", () => {
+    // London 2026: 01:00-02:00 does not exist on 29 March; 01:00-02:00 happens twice on 25 October
+    const spring = firings("cron(30 1 * * ? *)", "Europe/London", Date.UTC(2026, 2, 28), Date.UTC(2026, 2, 31));
+    expect(spring.map(iso)).toEqual(["2026-03-28T01:30:00.000Z", "2026-03-30T00:30:00.000Z"]);
+    const autumn = firings("cron(30 1 * * ? *)", "Europe/London", Date.UTC(2026, 9, 24), Date.UTC(2026, 9, 27));
+    expect(autumn.map(iso)).toEqual(["2026-10-24T00:30:00.000Z", "2026-10-25T00:30:00.000Z", "2026-10-26T01:30:00.000Z"]);
+    // every 20 minutes through the repeated hour: 01:00, 01:20, 01:40 once each, then 02:00 GMT
+    const interval = firings("cron(0/20 1-2 * * ? *)", "Europe/London", Date.UTC(2026, 9, 25, 0), Date.UTC(2026, 9, 25, 3));
+    expect(interval.map(iso)).toEqual([
+      "2026-10-25T00:00:00.000Z", "2026-10-25T00:20:00.000Z", "2026-10-25T00:40:00.000Z",
+      "2026-10-25T02:00:00.000Z", "2026-10-25T02:20:00.000Z", "2026-10-25T02:40:00.000Z",
+    ]);
+  });
+
+  test("L, W and # fire in the schedule's timezone", () => {
+    const y0 = Date.UTC(2026, 0, 1);
+    const y1 = Date.UTC(2027, 0, 1);
+    // last day of the month at 18:00 New York: 12 firings a year, each on that local day
+    const last = firings("cron(0 18 L * ? *)", "America/New_York", y0, y1);
+    expect(last).toHaveLength(12);
+    expect(iso(last[1])).toBe("2026-02-28T23:00:00.000Z");
+    expect(iso(last[5])).toBe("2026-06-30T22:00:00.000Z");
+    // the second Tuesday, 09:00 London: in summer that is 08:00 UTC
+    const patch = firings("cron(0 9 ? * 3#2 *)", "Europe/London", y0, y1);
+    expect(patch).toHaveLength(12);
+    expect(patch.map(iso).slice(0, 2)).toEqual(["2026-01-13T09:00:00.000Z", "2026-02-10T09:00:00.000Z"]);
+    expect(iso(patch[6])).toBe("2026-07-14T08:00:00.000Z");
+    // the weekday nearest the 15th, and only in 2026 of a 2026-2027 schedule window
+    const payroll = firings("cron(0 6 15W * ? 2026)", "UTC", y0, Date.UTC(2028, 0, 1));
+    expect(payroll).toHaveLength(12);
+    expect(iso(payroll[1])).toBe("2026-02-16T06:00:00.000Z");
+    // a stop on the last Friday keeps the resource down until the next start
+    const monthEnd = [ev("stop", "cron(0 18 ? * 6L *)", "UTC"), ev("start", "cron(0 8 ? * MON *)", "UTC")];
+    // Mon 26 Jan 00:00 to Mon 2 Feb 00:00: running until Friday 30 January 18:00, then stopped
+    expect(runningTime(monthEnd, Date.UTC(2026, 0, 26), Date.UTC(2026, 1, 2)).hours).toBe(4 * 24 + 18);
+  });
 });

@@ -44,12 +44,13 @@ import {
   S3Client,
 } from "@aws-sdk/client-s3";
 import { AddTagsCommand, CreateEndpointConfigCommand, CreateModelCommand, ListTagsCommand, SageMakerClient } from "@aws-sdk/client-sagemaker";
-import { EMULATOR_ACCOUNT_ID, Emulator, startEmulator } from "../../sandbox/emulator";
+import { Emulator, startEmulator } from "../../sandbox/emulator";
+import { awsClientConfig, EMULATOR_ACCOUNT_ID } from "../../lambda/shared/aws-client";
 
 jest.setTimeout(60_000);
 
 let emu: Emulator;
-const cfg = () => ({ region: "us-east-1", endpoint: emu.endpoint, credentials: { accessKeyId: "testing", secretAccessKey: "testing" } });
+const cfg = () => awsClientConfig({ region: "us-east-1", emulatorEndpoint: emu.endpoint });
 
 beforeAll(async () => {
   emu = await startEmulator({ startTimeoutMs: 90_000 });

@@ -27,7 +27,8 @@ import {
   ResourceGroupsTaggingAPIClient,
   ResourceTagMapping,
 } from "@aws-sdk/client-resource-groups-tagging-api";
-import { EMULATOR_CREDENTIALS, Emulator, startEmulator } from "../../sandbox/emulator";
+import { Emulator, startEmulator } from "../../sandbox/emulator";
+import { awsClientConfig, EMULATOR_CREDENTIALS } from "../../lambda/shared/aws-client";
 import { MIRROR_ENV, terraformEnv } from "../../tools/terraform-cli";
 
 const FIXTURE = path.join(__dirname, "fixtures", "platform");
@@ -78,7 +79,7 @@ function requireStep(step: keyof typeof done): void {
   if (!done[step]) throw new Error(`skipped: terraform ${step} did not succeed (see its test)`);
 }
 
-const sdkConfig = () => ({ region: REGION, endpoint: emu!.endpoint, credentials: { accessKeyId: "testing", secretAccessKey: "testing" } });
+const sdkConfig = () => awsClientConfig({ region: REGION, emulatorEndpoint: emu!.endpoint });
 
 async function allResources(input: GetResourcesCommandInput): Promise<ResourceTagMapping[]> {
   const client = new ResourceGroupsTaggingAPIClient(sdkConfig());
@@ -108,7 +109,9 @@ beforeAll(async () => {
 
   const env: NodeJS.ProcessEnv = {
     ...terraformEnv(process.env),
-    ...EMULATOR_CREDENTIALS,
+    AWS_ACCESS_KEY_ID: EMULATOR_CREDENTIALS.accessKeyId,
+    AWS_SECRET_ACCESS_KEY: EMULATOR_CREDENTIALS.secretAccessKey,
+    AWS_SESSION_TOKEN: EMULATOR_CREDENTIALS.sessionToken,
     AWS_REGION: REGION,
     AWS_DEFAULT_REGION: REGION,
     TF_IN_AUTOMATION: "1",

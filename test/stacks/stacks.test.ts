@@ -3,7 +3,7 @@
  * Terraform change of a pull request in the snapshot diff.
  */
 import { Testing, TerraformStack } from "cdktf";
-import { ENVIRONMENT_NAMES, EnvironmentName, loadEnvironment } from "../../config";
+import { ENVIRONMENT_NAMES, EnvironmentName, loadEnvironment, PLATFORM_STACK_KINDS, STACK_KINDS, StackKind } from "../../config";
 import { BootstrapStack } from "../../stacks/bootstrap";
 import { DataStack } from "../../stacks/data";
 import { ComputeStack } from "../../stacks/compute";
@@ -12,10 +12,9 @@ import { REQUIRED_TAG_KEYS } from "../../modules/tags";
 
 const BUNDLE = `${__dirname}/../fixtures/scheduler.zip`;
 
-type Kind = "bootstrap" | "data" | "compute" | "ops";
 const synthesized = new Map<string, any>();
 
-function stackFor(env: EnvironmentName, kind: Kind): TerraformStack {
+function stackFor(env: EnvironmentName, kind: StackKind): TerraformStack {
   const app = Testing.app();
   const config = loadEnvironment(env, env === "sandbox" ? { emulatorEndpoint: "http://127.0.0.1:4566" } : {});
   switch (kind) {
@@ -37,7 +36,7 @@ function stable(json: string): any {
 
 beforeAll(() => {
   for (const env of ENVIRONMENT_NAMES) {
-    for (const kind of ["bootstrap", "data", "compute", "ops"] as const) {
+    for (const kind of STACK_KINDS) {
       synthesized.set(`${env}-${kind}`, stable(Testing.synth(stackFor(env, kind), true)));
     }
   }
@@ -46,12 +45,12 @@ beforeAll(() => {
 const res = (doc: any, type: string): any[] => Object.values(doc.resource?.[type] ?? {});
 
 describe.each(ENVIRONMENT_NAMES)("%s", (env) => {
-  test.each(["bootstrap", "data", "compute", "ops"] as const)("%s stack synthesizes with validations on and matches its snapshot", (kind) => {
+  test.each(STACK_KINDS)("%s stack synthesizes with validations on and matches its snapshot", (kind) => {
     expect(synthesized.get(`${env}-${kind}`)).toMatchSnapshot();
   });
 
   test("backends: S3 with native lockfile, key per env and stack, pinned account", () => {
-    for (const kind of ["data", "compute", "ops"]) {
+    for (const kind of PLATFORM_STACK_KINDS) {
       const s3 = synthesized.get(`${env}-${kind}`).terraform.backend.s3;
       expect(s3).toMatchObject({ use_lockfile: true, key: `retail-forecast/${env}/${kind}.tfstate`, allowed_account_ids: [loadEnvironment(env).accountId] });
     }
@@ -59,7 +58,7 @@ describe.each(ENVIRONMENT_NAMES)("%s", (env) => {
   });
 
   test("provider: pinned account and every required cost-allocation tag", () => {
-    for (const kind of ["bootstrap", "data", "compute", "ops"]) {
+    for (const kind of STACK_KINDS) {
       const aws = synthesized.get(`${env}-${kind}`).provider.aws[0];
       expect(aws.allowed_account_ids).toEqual([loadEnvironment(env).accountId]);
       expect(Object.keys(aws.default_tags[0].tags).sort()).toEqual([...REQUIRED_TAG_KEYS].sort());

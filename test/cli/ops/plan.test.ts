@@ -22,7 +22,6 @@ import {
   planRestore,
   spotSaving,
   stacksToDestroy,
-  teardownSteps,
   validateSpotTimes,
 } from "../../../cli/ops/plan";
 import { buildServerlessConfig, buildTrainingJobRequest, buildTuningJobRequest } from "../../../cli/ops/requests";
@@ -84,9 +83,6 @@ describe("step order", () => {
     expect(destroyOrder(true)).toEqual(["ops", "compute", "data"]);
     expect(deployOrder(false)).toEqual(["compute", "ops"]);
     expect(deployOrder(true)).toEqual(["data", "compute", "ops"]);
-  });
-  test("teardown steps: guard, backup, pause, cleanup, destroys, verify", () => {
-    expect(teardownSteps("dev", false)).toEqual(["guard", "backup", "pause", "cleanup", "destroy dev-ops", "destroy dev-compute", "verify"]);
   });
   test("stacks already destroyed or never deployed are skipped, so a rerun finishes the job", () => {
     const r = stacksToDestroy({ "dev-ops": "empty", "dev-compute": "deployed" }, ["dev-ops", "dev-compute"]);

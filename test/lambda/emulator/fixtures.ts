@@ -4,13 +4,12 @@ import { CreateEndpointCommand, CreateEndpointConfigCommand, CreateModelCommand,
 import { DescribeRuleCommand, EventBridgeClient, PutRuleCommand } from "@aws-sdk/client-eventbridge";
 import { GetParameterCommand, SSMClient } from "@aws-sdk/client-ssm";
 import { createClients, SchedulerClients } from "../../../lambda/scheduler/aws";
-import { EMULATOR_CREDENTIALS } from "../../../sandbox/emulator";
 
 export const REGION = "us-east-1";
 export const ROLE = "arn:aws:iam::123456789012:role/fixture";
 
 export function emulatorClients(endpoint: string): SchedulerClients {
-  return createClients({ region: REGION, endpoint, credentials: { accessKeyId: EMULATOR_CREDENTIALS.AWS_ACCESS_KEY_ID, secretAccessKey: EMULATOR_CREDENTIALS.AWS_SECRET_ACCESS_KEY } });
+  return createClients({ region: REGION, emulatorEndpoint: endpoint });
 }
 
 const kv = (tags: Record<string, string>) => Object.entries(tags).map(([Key, Value]) => ({ Key, Value }));
