@@ -1,6 +1,7 @@
 /** Step runner shared by teardown and restore: numbered progress, done / skipped / failed, timing. */
 import { errMsg, OpsContext, OpsError } from "./context";
 import { formatTable, StepReport, StepStatus } from "./plan";
+import type { Interrupts } from "./signals";
 
 export interface StepOutcome {
   readonly status: StepStatus;
@@ -11,10 +12,17 @@ export class StepRunner {
   readonly reports: StepReport[] = [];
   private n = 0;
 
-  constructor(private readonly ctx: OpsContext, private readonly total: number) {}
+  constructor(private readonly ctx: OpsContext, private readonly total: number, private readonly interrupts?: Interrupts) {}
 
-  /** Runs one step; an exception is that step's "failed" (an OpsError message is kept as is). */
+  /**
+   * Runs one step; an exception is that step's "failed" (an OpsError message is kept as is).
+   * After a signal no step starts: it is reported skipped.
+   */
   async run(step: string, fn: () => Promise<StepOutcome>): Promise<StepReport> {
+    if (this.interrupts?.requested) {
+      this.skip(step, `interrupted by ${this.interrupts.requested}`);
+      return this.reports[this.reports.length - 1];
+    }
     this.n++;
     this.ctx.log(`[${this.n}/${this.total}] ${step} ...`);
     const t0 = Date.now();
