@@ -22,7 +22,7 @@ import { teardown, teardownDecision, TeardownFlags } from "./ops/teardown";
 import { restore, restoreFlagError, RestoreFlags } from "./ops/restore";
 import { train } from "./ops/train";
 import { formatEndpointRows, listEndpointRows, stopIdle, toServerless } from "./ops/endpoints";
-import { backupIdFlag, instanceTypeFlag, intFlag, keyValueFlag, parseDuration, STACK_LIFETIMES } from "./ops/plan";
+import { backupIdFlag, instanceTypeFlag, intFlag, keyValueFlag, parseDuration, STACK_LIFETIMES, StepReport } from "./ops/plan";
 import { validateTrainingFlags } from "./ops/requests";
 import { lockToRelease, releaseLock, UnlockTarget } from "./ops/locks";
 import { InterruptedError } from "./ops/signals";
@@ -52,6 +52,12 @@ function unlockTargetArg(value: string): UnlockTarget {
   if (!(UNLOCK_TARGETS as readonly string[]).includes(v)) throw new InvalidArgumentError(`<stack> must be one of ${UNLOCK_TARGETS.join(", ")}, got '${value}'`);
   return v as UnlockTarget;
 }
+
+const failedSteps = (steps: readonly StepReport[]) =>
+  steps
+    .filter((s) => s.status === "failed")
+    .map((s) => `${s.step} failed (${s.detail})`)
+    .join("; ");
 
 async function defaultPrompt(question: string): Promise<string> {
   const readline = await import("readline/promises");
@@ -96,7 +102,7 @@ export function opsProgram(deps: OpsDeps = {}): Command {
       if (decision.mode === "refuse") throw new OpsError(decision.reason);
       const r = await teardown(ctx(env), { ...o, runner: deps.runner, cdktf: deps.cdktf, isTty: deps.isTty, prompt: deps.prompt });
       if (r.interrupted) throw new InterruptedError(r.interrupted, `teardown ${env} interrupted by ${r.interrupted}: ${r.left}`);
-      if (!r.ok) throw new OpsError(`teardown ${env} did not complete: ${r.steps.filter((s) => s.status === "failed").map((s) => s.step).join(", ")} failed. ${r.left}`);
+      if (!r.ok) throw new OpsError(`teardown ${env} did not complete: ${failedSteps(r.steps)}. ${r.left}`);
     });
 
   program
@@ -115,7 +121,7 @@ export function opsProgram(deps: OpsDeps = {}): Command {
       if (bad) throw new OpsError(bad);
       const r = await restore(ctx(env), { ...o, runner: deps.runner, cdktf: deps.cdktf });
       if (r.interrupted) throw new InterruptedError(r.interrupted, `restore ${env} interrupted by ${r.interrupted}: ${r.left}`);
-      if (!r.ok) throw new OpsError(`restore ${env} did not complete: ${r.steps.filter((s) => s.status === "failed").map((s) => s.step).join(", ")} failed. ${r.left}`);
+      if (!r.ok) throw new OpsError(`restore ${env} did not complete: ${failedSteps(r.steps)}. ${r.left}`);
     });
 
   program
