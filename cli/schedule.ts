@@ -12,7 +12,7 @@
  */
 import { Command, CommanderError } from "commander";
 import { GetCallerIdentityCommand, STSClient } from "@aws-sdk/client-sts";
-import { loadEnvironment } from "../config";
+import { assertEnvironmentName, loadEnvironment } from "../config";
 import { names } from "../config/naming";
 import { createClients, SchedulerClients } from "../lambda/scheduler/aws";
 import { runScheduler, SchedulerFailedError, SchedulerLogger } from "../lambda/scheduler/core";
@@ -44,9 +44,7 @@ export interface ScheduleCommandOptions {
  * every target was tried if any failed.
  */
 export async function scheduleCommand(opts: ScheduleCommandOptions): Promise<Summary> {
-  if (!(ACTIONS as readonly string[]).includes(opts.action)) {
-    throw new Error(`unknown action '${opts.action}' (allowed: ${ACTIONS.join(", ")})`);
-  }
+  validateScheduleFlags(opts);
   const emulatorEndpoint = opts.env === "sandbox" ? (opts.emulatorEndpoint ?? process.env.SANDBOX_ENDPOINT) : undefined;
   const cfg = loadEnvironment(opts.env, { emulatorEndpoint });
   if (cfg.name === "sandbox" && !cfg.emulatorEndpoint) {
@@ -80,6 +78,20 @@ export async function scheduleCommand(opts: ScheduleCommandOptions): Promise<Sum
   );
   if (summary.totals.failed > 0) throw new SchedulerFailedError(summary);
   return summary;
+}
+
+const REGION_RE = /^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d$/;
+
+/** Every flag, before the environment's preconditions (emulator, credentials) are looked at. */
+export function validateScheduleFlags(opts: Pick<ScheduleCommandOptions, "action" | "env" | "region" | "scheduleName">): void {
+  if (!(ACTIONS as readonly string[]).includes(opts.action)) {
+    throw new Error(`unknown action '${opts.action}' (allowed: ${ACTIONS.join(", ")})`);
+  }
+  assertEnvironmentName(opts.env);
+  if (opts.region !== undefined && !REGION_RE.test(opts.region)) throw new Error(`--region must be an AWS region like eu-west-2, got '${opts.region}'`);
+  if (opts.scheduleName !== undefined && !/^[\w.:/=+@ -]{1,256}$/.test(opts.scheduleName)) {
+    throw new Error(`--schedule-name must be a tag value (1-256 letters, digits, spaces and _ . : / = + - @), got '${opts.scheduleName}'`);
+  }
 }
 
 /** A plain-text table of the summary, one row per target. */
