@@ -95,7 +95,7 @@ export function terraformEnv(base: NodeJS.ProcessEnv = process.env, workDir = pa
 /** Throws a message saying what to install when terraform is not on PATH or too old. */
 export function assertTerraform(min = [1, 10]): string {
   const { spawnSync } = require("child_process") as typeof import("child_process");
-  const r = spawnSync("terraform", ["version", "-json"], { encoding: "utf8" });
+  const r = spawnSync("terraform", ["version", "-json"], { encoding: "utf8", env: { ...process.env, CHECKPOINT_DISABLE: "1" } });
   if (r.error || r.status !== 0) {
     throw new Error("terraform is not installed or not on PATH: install Terraform >= 1.10 (https://developer.hashicorp.com/terraform/install)");
   }
