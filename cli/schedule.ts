@@ -18,6 +18,7 @@ import { createClients, SchedulerClients } from "../lambda/scheduler/aws";
 import { runScheduler, SchedulerFailedError, SchedulerLogger } from "../lambda/scheduler/core";
 import { ACTIONS, Action, Summary } from "../lambda/scheduler/types";
 import { EMULATOR_CREDENTIALS } from "../sandbox/emulator";
+import { formatTable } from "./table";
 
 export interface ScheduleCommandOptions {
   readonly action: string;
@@ -96,15 +97,11 @@ export function validateScheduleFlags(opts: Pick<ScheduleCommandOptions, "action
 
 /** A plain-text table of the summary, one row per target. */
 export function formatSummary(summary: Summary): string {
-  const rows = summary.results.map((r) => [r.kind, r.id, r.outcome, r.reason]);
-  const head = ["KIND", "ID", "OUTCOME", "REASON"];
-  const width = (i: number) => Math.max(head[i].length, ...rows.map((r) => r[i].length));
-  const line = (r: string[]) => r.map((c, i) => (i === r.length - 1 ? c : c.padEnd(width(i)))).join("  ");
   const t = summary.totals;
   return [
     `${summary.action}${summary.dryRun ? " (dry run)" : ""} Schedule=${summary.scheduleName} in ${summary.region}: ` +
       `${t.targets} targets, ${t.stopped} stopped, ${t.started} started, ${t.skipped} skipped, ${t.failed} failed (${summary.durationMs} ms)`,
-    ...(rows.length ? [line(head), ...rows.map(line)] : []),
+    ...(summary.results.length ? [formatTable(["KIND", "ID", "OUTCOME", "REASON"], summary.results.map((r) => [r.kind, r.id, r.outcome, r.reason]))] : []),
   ].join("\n");
 }
 

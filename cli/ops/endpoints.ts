@@ -16,7 +16,7 @@ import { endpointRecordsPath, parseEndpointRecord, schedulerRecordPrefix } from 
 import type { Summary } from "../../lambda/scheduler/types";
 import { formatSummary } from "../schedule";
 import { assertAccount, errMsg, OpsContext, OpsError } from "./context";
-import { formatTable } from "./plan";
+import { formatTable } from "../table";
 import { buildServerlessConfig, opsTags, ServerlessOptions } from "./requests";
 
 export interface EndpointRow {

@@ -435,12 +435,6 @@ export function arnKind(arn: string): string {
 
 // ---- output ----------------------------------------------------------------------------------------
 
-export function formatTable(head: readonly string[], rows: readonly (readonly string[])[]): string {
-  const width = head.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? "").length)));
-  const line = (r: readonly string[]) => r.map((c, i) => (i === r.length - 1 ? c : (c ?? "").padEnd(width[i]))).join("  ").trimEnd();
-  return [line(head), ...rows.map(line)].join("\n");
-}
-
 export function formatBytes(n: number): string {
   if (n < 1024) return `${n} B`;
   const units = ["KiB", "MiB", "GiB", "TiB"];

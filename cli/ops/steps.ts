@@ -1,6 +1,7 @@
 /** Step runner shared by teardown and restore: numbered progress, done / skipped / failed, timing. */
 import { errMsg, OpsContext, OpsError } from "./context";
-import { formatTable, StepReport, StepStatus } from "./plan";
+import { StepReport, StepStatus } from "./plan";
+import { formatTable } from "../table";
 import type { Interrupts } from "./signals";
 
 export interface StepOutcome {

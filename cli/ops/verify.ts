@@ -17,7 +17,8 @@ import { GetFunctionCommand } from "@aws-sdk/client-lambda";
 import { DescribeRuleCommand } from "@aws-sdk/client-eventbridge";
 import { errMsg, errName, OpsContext } from "./context";
 import { isClusterOwned } from "./cleanup";
-import { arnKind, classifyLeftovers, formatTable, Leftover, VerdictRow } from "./plan";
+import { arnKind, classifyLeftovers, Leftover, VerdictRow } from "./plan";
+import { formatTable } from "../table";
 
 type Tags = Record<string, string>;
 const tagMap = (tags?: readonly { Key?: string; Value?: string }[]): Tags => Object.fromEntries((tags ?? []).map((t) => [t.Key!, t.Value ?? ""]));

@@ -12,7 +12,6 @@ import {
   deployOrder,
   destroyOrder,
   diffManifest,
-  formatTable,
   instanceTypeFlag,
   intFlag,
   jobName,
@@ -29,6 +28,7 @@ import {
 import { buildServerlessConfig, buildTrainingJobRequest, buildTuningJobRequest } from "../../../cli/ops/requests";
 import { imagesBeyondRetention, isClusterOwned } from "../../../cli/ops/cleanup";
 import { arnId } from "../../../cli/ops/verify";
+import { formatTable } from "../../../cli/table";
 
 const dev = loadEnvironment("dev");
 const AT = new Date("2026-11-24T16:05:09.123Z");
@@ -303,6 +303,9 @@ describe("clean-up and verify decisions", () => {
   });
   test("tables pad columns and trim trailing space", () => {
     expect(formatTable(["A", "BB"], [["xyz", "1"]])).toBe("A    BB\nxyz  1");
+  });
+  test("tables measure display width: wide characters and colour codes keep the columns aligned", () => {
+    expect(formatTable(["NAME", "X"], [["数据", "1"], ["\u001b[31mred\u001b[0m", "2"], ["abcd", "3"]])).toBe("NAME  X\n数据  1\n\u001b[31mred\u001b[0m   2\nabcd  3");
   });
 });
 
