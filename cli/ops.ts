@@ -18,14 +18,14 @@ import { SchedulerFailedError } from "../lambda/scheduler/core";
 import { InvalidArgumentError } from "commander";
 import { assertEnvironmentName } from "../config";
 import { assertAccount, ContextOptions, opsContext, OpsError } from "./ops/context";
-import { teardown, teardownDecision, TeardownFlags } from "./ops/teardown";
+import { defaultPrompt, teardown, teardownDecision, TeardownFlags } from "./ops/teardown";
 import { restore, restoreFlagError, RestoreFlags } from "./ops/restore";
 import { train } from "./ops/train";
 import { formatEndpointRows, listEndpointRows, stopIdle, toServerless } from "./ops/endpoints";
 import { backupIdFlag, instanceTypeFlag, intFlag, keyValueFlag, parseDuration, STACK_LIFETIMES, StepReport } from "./ops/plan";
 import { validateTrainingFlags } from "./ops/requests";
 import { lockToRelease, releaseLock, UnlockTarget } from "./ops/locks";
-import { InterruptedError } from "./ops/signals";
+import { InterruptedError, StopSignal } from "./ops/signals";
 import type { CdktfRunner, StackRunner } from "./ops/stacks";
 
 export interface OpsDeps extends ContextOptions {
@@ -53,20 +53,11 @@ function unlockTargetArg(value: string): UnlockTarget {
   return v as UnlockTarget;
 }
 
-const failedSteps = (steps: readonly StepReport[]) =>
-  steps
-    .filter((s) => s.status === "failed")
-    .map((s) => `${s.step} failed (${s.detail})`)
-    .join("; ");
-
-async function defaultPrompt(question: string): Promise<string> {
-  const readline = await import("readline/promises");
-  const rl = readline.createInterface({ input: process.stdin, output: process.stdout });
-  try {
-    return await rl.question(question);
-  } finally {
-    rl.close();
-  }
+/** A teardown's or restore's result as the exit: interrupted (130/143), failed (1) or fine. */
+function endOfRun(what: string, r: { readonly ok: boolean; readonly interrupted?: StopSignal; readonly steps: readonly StepReport[]; readonly left: string }): void {
+  if (r.interrupted) throw new InterruptedError(r.interrupted, `${what} interrupted by ${r.interrupted}: ${r.left}`);
+  const failed = r.steps.filter((s) => s.status === "failed").map((s) => `${s.step} failed (${s.detail})`);
+  if (!r.ok) throw new OpsError(`${what} did not complete: ${failed.join("; ")}. ${r.left}`);
 }
 
 const ENV_HELP = "environment: dev, staging, prod or sandbox";
@@ -100,9 +91,7 @@ export function opsProgram(deps: OpsDeps = {}): Command {
     .action(async (env: string, o: TeardownFlags) => {
       const decision = teardownDecision(env, o, deps.isTty ?? !!process.stdin.isTTY);
       if (decision.mode === "refuse") throw new OpsError(decision.reason);
-      const r = await teardown(ctx(env), { ...o, runner: deps.runner, cdktf: deps.cdktf, isTty: deps.isTty, prompt: deps.prompt });
-      if (r.interrupted) throw new InterruptedError(r.interrupted, `teardown ${env} interrupted by ${r.interrupted}: ${r.left}`);
-      if (!r.ok) throw new OpsError(`teardown ${env} did not complete: ${failedSteps(r.steps)}. ${r.left}`);
+      endOfRun(`teardown ${env}`, await teardown(ctx(env), { ...o, runner: deps.runner, cdktf: deps.cdktf, isTty: deps.isTty, prompt: deps.prompt }));
     });
 
   program
@@ -119,9 +108,7 @@ export function opsProgram(deps: OpsDeps = {}): Command {
       assertEnvironmentFlag(env);
       const bad = restoreFlagError(env, o);
       if (bad) throw new OpsError(bad);
-      const r = await restore(ctx(env), { ...o, runner: deps.runner, cdktf: deps.cdktf });
-      if (r.interrupted) throw new InterruptedError(r.interrupted, `restore ${env} interrupted by ${r.interrupted}: ${r.left}`);
-      if (!r.ok) throw new OpsError(`restore ${env} did not complete: ${failedSteps(r.steps)}. ${r.left}`);
+      endOfRun(`restore ${env}`, await restore(ctx(env), { ...o, runner: deps.runner, cdktf: deps.cdktf }));
     });
 
   program

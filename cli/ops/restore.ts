@@ -12,9 +12,9 @@
 import { assertAccount, OpsContext, OpsError } from "./context";
 import { loadManifest, restoreData } from "./backup";
 import { resume, resumeActions, runActions } from "./cleanup";
-import { acquireRunLock, stateLocksMessage } from "./locks";
-import { cdktfStackRunner, CdktfRunner, fromCdktfRunner, stackFacts, StackRunner } from "./stacks";
-import { Interrupts, StopSignal } from "./signals";
+import { stateLocksMessage } from "./locks";
+import { RunSeams, stackFacts, StackRunner, withRun } from "./stacks";
+import type { Interrupts, StopSignal } from "./signals";
 import { StepRunner } from "./steps";
 import { deployOrder, Manifest, StackKind, StackState, StepReport } from "./plan";
 
@@ -28,13 +28,7 @@ export interface RestoreFlags {
   readonly skipDeploy?: boolean;
 }
 
-export interface RestoreOptions extends RestoreFlags {
-  /** @default cdktfStackRunner() */
-  readonly runner?: StackRunner;
-  /** Test seam: a function in place of cdktf (no synth, no init). */
-  readonly cdktf?: CdktfRunner;
-  readonly interrupts?: Interrupts;
-}
+export interface RestoreOptions extends RestoreFlags, RunSeams {}
 
 export interface RestoreResult {
   readonly ok: boolean;
@@ -101,23 +95,13 @@ export async function restore(ctx: OpsContext, opts: RestoreOptions = {}): Promi
   }
   if (locks) throw new OpsError(`${locks}; nothing changed`);
 
-  const lock = await acquireRunLock(ctx, "restore");
-  const runner = opts.runner ?? (opts.cdktf ? fromCdktfRunner(opts.cdktf) : cdktfStackRunner());
-  const interrupts = opts.interrupts ?? new Interrupts();
-  const uninstall = opts.interrupts ? () => undefined : interrupts.install(ctx.log);
-  try {
-    return await restoreSteps();
-  } finally {
-    uninstall();
-    runner.dispose();
-    await lock.release();
-  }
+  return withRun(ctx, "restore", opts, (runner, interrupts) => restoreSteps(runner, interrupts));
 
-  async function restoreSteps(): Promise<RestoreResult> {
+  async function restoreSteps(runner: StackRunner, interrupts: Interrupts): Promise<RestoreResult> {
     const steps = new StepRunner(ctx, order.length + 4, interrupts);
     const finish = (left: string): RestoreResult => {
       const ok = !steps.failed && !interrupts.requested;
-      ctx.log(steps.summary(`restore ${env}: ${ok ? "complete" : interrupts.requested ? `INTERRUPTED by ${interrupts.requested}` : "FAILED"}`));
+      ctx.log(steps.summary(`restore ${env}: ${steps.verdict}`));
       ctx.log(left);
       return { ok, steps: steps.reports, manifest, interrupted: interrupts.requested, left };
     };

@@ -10,6 +10,8 @@ import { spawn } from "child_process";
 import { assertTerraform, ensureMirrorEnv, terraformEnv } from "../../tools/terraform-cli";
 import { CdktfError, CdktfInterruptedError, runCdktf as runProjectCdktf } from "../../tools/cdktf";
 import { errName, OpsContext, OpsError } from "./context";
+import { acquireRunLock } from "./locks";
+import { Interrupts } from "./signals";
 import type { StackKind, StackState } from "./plan";
 
 export const REPO_ROOT = path.resolve(__dirname, "..", "..");
@@ -53,6 +55,33 @@ export interface StackRunner {
 
 export function fromCdktfRunner(fn: CdktfRunner): StackRunner {
   return { prepare: async () => "cdktf faked", run: fn, dispose: () => undefined };
+}
+
+export interface RunSeams {
+  /** @default cdktfStackRunner() */
+  readonly runner?: StackRunner;
+  /** Test seam: a function in place of cdktf (no synth, no init). */
+  readonly cdktf?: CdktfRunner;
+  /** @default - installed for the run: SIGINT, SIGTERM, SIGHUP */
+  readonly interrupts?: Interrupts;
+}
+
+/**
+ * One teardown or restore that changes things: the environment's run lock, a stack runner with
+ * its own directory, the signal handlers; all released at the end, whatever happened.
+ */
+export async function withRun<T>(ctx: OpsContext, command: string, seams: RunSeams, body: (runner: StackRunner, interrupts: Interrupts) => Promise<T>): Promise<T> {
+  const lock = await acquireRunLock(ctx, command);
+  const runner = seams.runner ?? (seams.cdktf ? fromCdktfRunner(seams.cdktf) : cdktfStackRunner());
+  const interrupts = seams.interrupts ?? new Interrupts();
+  const uninstall = seams.interrupts ? () => undefined : interrupts.install(ctx.log);
+  try {
+    return await body(runner, interrupts);
+  } finally {
+    uninstall();
+    runner.dispose();
+    await lock.release();
+  }
 }
 
 /** Where ops runs synthesize: apart from the user's cdktf.out/<stack>, one directory per run. */

@@ -45,6 +45,11 @@ export class StepRunner {
     this.reports.push({ step, status: "skipped", detail, durationMs: 0 });
   }
 
+  /** "complete", "INTERRUPTED by SIGTERM" or "FAILED": the run's one-word verdict for its summary. */
+  get verdict(): string {
+    return this.interrupts?.requested ? `INTERRUPTED by ${this.interrupts.requested}` : this.failed ? "FAILED" : "complete";
+  }
+
   get failed(): boolean {
     return this.reports.some((r) => r.status === "failed");
   }

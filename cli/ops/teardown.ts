@@ -16,9 +16,9 @@ import { assertAccount, OpsContext, OpsError } from "./context";
 import { describeBackupRoot, takeBackup, verifyBackup } from "./backup";
 import { Action, ecrCleanupActions, endpointCleanupActions, kubernetesCleanupActions, pause, pauseActions, resume, runActions } from "./cleanup";
 import { coverageLines, dataCoverage, emptyDataStack, unprotectedData } from "./coverage";
-import { acquireRunLock, describeRun, readRunLock, readStateLock, describeStateLock, stateLocksMessage, unlockHint } from "./locks";
-import { cdktfStackRunner, CdktfRunner, fromCdktfRunner, stackFacts, StackRunner } from "./stacks";
-import { Interrupts, StopSignal } from "./signals";
+import { describeRun, readRunLock, readStateLock, describeStateLock, stateLocksMessage, unlockHint } from "./locks";
+import { RunSeams, stackFacts, StackRunner, withRun } from "./stacks";
+import type { Interrupts, StopSignal } from "./signals";
 import { StepRunner } from "./steps";
 import { verifyEnvironment } from "./verify";
 import { ConfirmDecision, confirmDecision, destroyOrder, StackKind, StackState, stacksToDestroy, StepReport } from "./plan";
@@ -32,19 +32,13 @@ export interface TeardownFlags {
   readonly iUnderstandProd?: boolean;
 }
 
-export interface TeardownOptions extends TeardownFlags {
+export interface TeardownOptions extends TeardownFlags, RunSeams {
   /** @default process.stdin.isTTY */
   readonly isTty?: boolean;
   /** Asks the confirmation question, returns the answer. */
   readonly prompt?: (question: string) => Promise<string>;
-  /** @default cdktfStackRunner() */
-  readonly runner?: StackRunner;
-  /** Test seam: a function in place of cdktf (no synth, no init). */
-  readonly cdktf?: CdktfRunner;
   /** Clock for the backup id. @default - the system clock */
   readonly now?: () => Date;
-  /** @default - installed for the run: SIGINT, SIGTERM, SIGHUP */
-  readonly interrupts?: Interrupts;
 }
 
 export interface TeardownResult {
@@ -126,23 +120,13 @@ export async function teardown(ctx: OpsContext, opts: TeardownOptions = {}): Pro
     if (answer !== env) throw new OpsError(`confirmation '${answer}' does not match '${env}': nothing changed`);
   }
 
-  const lock = await acquireRunLock(ctx, "teardown");
-  const runner = opts.runner ?? (opts.cdktf ? fromCdktfRunner(opts.cdktf) : cdktfStackRunner());
-  const interrupts = opts.interrupts ?? new Interrupts();
-  const uninstall = opts.interrupts ? () => undefined : interrupts.install(ctx.log);
-  try {
-    return await teardownSteps();
-  } finally {
-    uninstall();
-    runner.dispose();
-    await lock.release();
-  }
+  return withRun(ctx, "teardown", opts, (runner, interrupts) => teardownSteps(runner, interrupts));
 
-  async function teardownSteps(): Promise<TeardownResult> {
+  async function teardownSteps(runner: StackRunner, interrupts: Interrupts): Promise<TeardownResult> {
     const steps = new StepRunner(ctx, 5 + order.length + (includeData ? 1 : 0), interrupts);
     const finish = (left: string, extra: Partial<TeardownResult> = {}): TeardownResult => {
       const ok = !steps.failed && !interrupts.requested;
-      ctx.log(steps.summary(`teardown ${env}: ${ok ? "complete" : interrupts.requested ? `INTERRUPTED by ${interrupts.requested}` : "FAILED"}${extra.backupId ? `; backup ${extra.backupId}` : ""}`));
+      ctx.log(steps.summary(`teardown ${env}: ${steps.verdict}${extra.backupId ? `; backup ${extra.backupId}` : ""}`));
       ctx.log(left);
       return { mode: "done", ok, steps: steps.reports, interrupted: interrupts.requested, left, ...extra };
     };
@@ -221,7 +205,7 @@ export async function teardown(ctx: OpsContext, opts: TeardownOptions = {}): Pro
 
     if (destroyFailed || interrupts.requested) {
       skipRest(["verify"], destroyFailed ? `destroy of ${destroyFailed} did not complete` : `interrupted by ${interrupts.requested}`);
-      return finish(await leftAfterStop(destroyFailed, changed, paused.status === "done"), { backupId });
+      return finish(await leftAfterStop(interrupts, destroyFailed, changed, paused.status === "done"), { backupId });
     }
 
     let unexpected: number | undefined;
@@ -241,7 +225,7 @@ export async function teardown(ctx: OpsContext, opts: TeardownOptions = {}): Pro
   }
 
   /** After a failed or interrupted destroy: resume what was paused when nothing was destroyed, and say where things stand. */
-  async function leftAfterStop(failed: string | undefined, changed: string[], pausedSomething: boolean): Promise<string> {
+  async function leftAfterStop(interrupts: Interrupts, failed: string | undefined, changed: string[], pausedSomething: boolean): Promise<string> {
     const why = interrupts.requested ? `interrupted by ${interrupts.requested}` : `destroy of ${failed} failed`;
     const lockNotes: string[] = [];
     for (const s of order) {
@@ -312,7 +296,8 @@ async function printPlan(ctx: OpsContext, stacks: string[], targets: { destroy: 
   ctx.log(`  7. verify: Resource Groups Tagging API (Environment=${ctx.cfg.name}) and per-service listings; only the kept stacks and backups may remain`);
 }
 
-async function defaultPrompt(question: string): Promise<string> {
+/** Asks on the terminal. */
+export async function defaultPrompt(question: string): Promise<string> {
   const readline = await import("readline/promises");
   const rl = readline.createInterface({ input: process.stdin, output: process.stdout });
   try {

@@ -2,7 +2,8 @@
 import { CreateBucketCommand, DeleteBucketCommand, GetObjectCommand, HeadBucketCommand, PutBucketTaggingCommand, PutObjectCommand } from "@aws-sdk/client-s3";
 import { DeleteRuleCommand } from "@aws-sdk/client-eventbridge";
 import { CreateScheduleCommand, DeleteScheduleCommand, GetScheduleCommand } from "@aws-sdk/client-scheduler";
-import type { OpsContext } from "../../../cli/ops/context";
+import { opsContext, OpsContext } from "../../../cli/ops/context";
+import { Emulator, startEmulator } from "../../../sandbox/emulator";
 import type { CdktfRunner } from "../../../cli/ops/stacks";
 import * as fx from "../../lambda/emulator/fixtures";
 
@@ -82,4 +83,28 @@ export function opsFixtures(ctx: () => OpsContext) {
   }
 
   return { put, read, exists, bucket, dataBuckets, deployedState, emptyState, scheduleName, createSchedules, deleteSchedules, getSchedule, scheduleStates, deployOps, fakeCdktf };
+}
+
+/** One emulator for a test file; a fresh sandbox context and captured log lines for each test. */
+export interface OpsSuite {
+  emu: Emulator;
+  ctx: OpsContext;
+  lines: string[];
+  readonly log: (line: string) => void;
+  readonly output: () => string;
+}
+
+export function opsSuite(): OpsSuite {
+  const s = { lines: [] as string[], log: (l: string) => void s.lines.push(l), output: () => s.lines.join("\n") } as OpsSuite;
+  beforeAll(async () => {
+    s.emu = await startEmulator();
+  });
+  afterAll(async () => {
+    await s.emu?.stop();
+  });
+  beforeEach(() => {
+    s.lines = [];
+    s.ctx = opsContext("sandbox", { emulatorEndpoint: s.emu.endpoint, log: s.log });
+  });
+  return s;
 }
