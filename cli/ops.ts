@@ -262,9 +262,12 @@ export async function main(argv: string[], deps: OpsDeps = {}): Promise<number> 
  * half way: output to it is dropped, the run goes on (Node ignores SIGPIPE already; this is the
  * EPIPE error that would otherwise be thrown on the next write).
  */
+const ignoringPipes = new WeakSet<NodeJS.WriteStream>();
 function ignoreClosedPipes(): void {
   for (const stream of [process.stdout, process.stderr]) {
-    if (stream.listenerCount("error") === 0) stream.on("error", (err: NodeJS.ErrnoException) => {
+    if (ignoringPipes.has(stream)) continue;
+    ignoringPipes.add(stream);
+    stream.on("error", (err: NodeJS.ErrnoException) => {
       if (err.code !== "EPIPE") throw err;
     });
   }

@@ -128,3 +128,15 @@ test("SIGTERM during the destroy: cdktf gets it once, saves its state and releas
   expect(again.code).toBe(0);
   expect((await stackFacts(ctx, "compute")).state).toBe("empty");
 });
+
+test("a closed output pipe (`| head`, a log shipper gone) does not stop the run half way: it finishes", async () => {
+  await environment();
+  const run = ops(REPO, ["teardown", "sandbox", "--yes"], { FAKE_CDKTF_DELAY_MS: "2000", OPS_WORK_ROOT: path.join(tmp, "work") });
+  await until("the destroy to hold its lock", lockHeld);
+  run.child.stdout!.destroy(); // the reader goes away: every later write of the run fails with EPIPE
+  const r = await run.done;
+  expect(r.stderr.replace(/\(node:\d+\)[^\n]*\n/g, "")).toBe("");
+  expect(r.code).toBe(0);
+  expect((await stackFacts(ctx, "compute")).state).toBe("empty");
+  expect(await lockHeld()).toBe(false);
+});
