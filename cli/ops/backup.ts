@@ -260,7 +260,7 @@ export interface RestoreDataResult {
  * size and sha256 before the first live object is touched; then copies back what is missing
  * or different and checks every object against the manifest.
  */
-export async function restoreData(ctx: OpsContext, manifest: Manifest, dryRun: boolean): Promise<RestoreDataResult> {
+export async function restoreData(ctx: OpsContext, manifest: Manifest, dryRun: boolean, interrupts?: Interrupts): Promise<RestoreDataResult> {
   for (const b of new Set(manifest.entries.map((e) => e.bucket))) {
     if (!(await bucketExists(ctx, b))) throw new OpsError(`bucket ${b} does not exist: deploy ${ctx.cfg.name}-data before restoring data`);
   }
@@ -272,6 +272,8 @@ export async function restoreData(ctx: OpsContext, manifest: Manifest, dryRun: b
   }
   if (dryRun) return { copied: toCopy.length, skipped: actions.length - toCopy.length };
   for (const a of toCopy) {
+    // between objects: a partial copy-back is safe, the rerun copies what still differs
+    interrupts?.check(`copying s3://${a.entry.bucket}/${a.entry.key} back`);
     try {
       await copy(ctx, { bucket: manifest.backupBucket, key: a.entry.backupKey }, { bucket: a.entry.bucket, key: a.entry.key }, a.entry.size);
     } catch (err) {

@@ -131,7 +131,7 @@ export async function restore(ctx: OpsContext, opts: RestoreOptions = {}): Promi
     await steps.run("restore data", async () => {
       if (!manifest) return { status: "skipped", detail: wantData ? "no backup of this environment" : `${env}-data kept: its buckets hold the live data` };
       if (deployFailed && order.some((o) => o.kind === "data" && o.stack === deployFailed)) return { status: "skipped", detail: `${deployFailed} did not deploy` };
-      const r = await restoreData(ctx, manifest, false);
+      const r = await restoreData(ctx, manifest, false, interrupts);
       const bad = [...r.diff!.missing, ...r.diff!.mismatched];
       if (bad.length) return { status: "failed", detail: `${bad.length} object(s) do not match the manifest after copying: ${bad.slice(0, 5).join(", ")}` };
       dataChecked = `${r.diff!.matching} object(s) match backup ${manifest.backupId} (size and sha256)`;
