@@ -1,7 +1,8 @@
 /**
- * Pure decisions of the ops CLI: flag parsing, confirmation, step order, backup manifests,
- * spot-saving arithmetic, what a verify may leave behind, table formatting. No AWS here, so
- * every rule is unit-tested (test/cli/ops/plan.test.ts).
+ * Pure decisions of the ops CLI: flag parsing, confirmation, stack lifetimes and step order,
+ * backup manifests (and what makes one trustworthy), spot-saving arithmetic, what a verify may
+ * leave behind, byte formatting. No AWS here, so every rule is unit-tested
+ * (test/cli/ops/plan.test.ts).
  */
 import { InvalidArgumentError } from "commander";
 import { z } from "zod";

@@ -1,7 +1,9 @@
 /**
- * Stack operations through the real cdktf CLI (`npx cdktf destroy|deploy <stack>
- * --auto-approve`), with Terraform's environment from tools/terraform-cli.ts (the provider
- * mirror when TF_PROVIDER_MIRROR is set), and what a stack's Terraform state says about it.
+ * Stack operations through the real cdktf CLI (`cdktf destroy|deploy <stack> --auto-approve`),
+ * each run from a synth in a directory of its own (so two runs never share one, and a fresh
+ * checkout without cdktf.out works), with Terraform's environment from tools/terraform-cli.ts
+ * (the provider mirror when TF_PROVIDER_MIRROR is set); what a stack's Terraform state says
+ * about it; and the wrapper every changing run goes through (run lock, runner, signals).
  */
 import * as fs from "fs";
 import * as path from "path";
