@@ -8,9 +8,10 @@
  *   typed confirmation (what `terraform force-unlock` does for an S3 lockfile).
  * - The ops run lock: `<project>/<env>/ops-run.lock`, written with `If-None-Match: *` by every
  *   teardown and restore before its first change, so a second run against the same
- *   environment refuses and names the first (pid, host, start time). A lock whose process is
- *   gone from this host is stale and taken over; one from another host is released with
- *   `ops unlock <env> run`.
+ *   environment refuses and names the first (pid, host, start time). The holder refreshes it
+ *   every minute; a lock whose process is gone from this host, or that nobody refreshed for 10
+ *   minutes (a build machine that was killed), is stale and taken over. `ops unlock <env> run`
+ *   releases one by hand.
  * - The pause record: `<project>/<env>/ops-paused.json`, the rules and schedules a teardown
  *   disabled, so that restore (or a teardown whose destroy did not happen) enables exactly
  *   those and never one that somebody had switched off on purpose.
@@ -103,7 +104,13 @@ export interface RunLockInfo {
   readonly pid: number;
   readonly host: string;
   readonly startedAt: string;
+  /** Refreshed every HEARTBEAT_MS while the run lives. */
+  readonly heartbeatAt?: string;
 }
+
+const HEARTBEAT_MS = 60_000;
+/** A lock nobody refreshed for this long belongs to a run that is gone. */
+export const STALE_AFTER_MS = 10 * 60_000;
 
 export const runLockKey = (ctx: OpsContext) => `${ctx.cfg.project}/${ctx.cfg.name}/ops-run.lock`;
 
@@ -112,8 +119,10 @@ export function describeRun(r: RunLockInfo, now = new Date()): string {
   return `ops ${r.command} (pid ${r.pid} on ${r.host}, started ${r.startedAt}${Number.isNaN(started.getTime()) ? "" : `, ${ageText(started, now)} ago`})`;
 }
 
-/** true when the lock's process is known to be gone: same host, pid not running. */
-export function isStale(r: RunLockInfo, host = os.hostname()): boolean {
+/** true when the lock's run is known to be gone: not refreshed for STALE_AFTER_MS, or same host and pid not running. */
+export function isStale(r: RunLockInfo, host = os.hostname(), now = Date.now()): boolean {
+  const beat = Date.parse(r.heartbeatAt ?? r.startedAt);
+  if (Number.isFinite(beat) && now - beat > STALE_AFTER_MS) return true;
   if (r.host !== host || !Number.isInteger(r.pid)) return false;
   try {
     process.kill(r.pid, 0);
@@ -137,7 +146,7 @@ export interface RunLock {
  * (`If-None-Match: *`) makes two runs that race for it agree on one winner.
  */
 export async function acquireRunLock(ctx: OpsContext, command: string, now = new Date()): Promise<RunLock> {
-  const info: RunLockInfo = { runId: `${now.toISOString()}-${process.pid}-${Math.random().toString(36).slice(2, 8)}`, command, pid: process.pid, host: os.hostname(), startedAt: now.toISOString() };
+  const info: RunLockInfo = { runId: `${now.toISOString()}-${process.pid}-${Math.random().toString(36).slice(2, 8)}`, command, pid: process.pid, host: os.hostname(), startedAt: now.toISOString(), heartbeatAt: now.toISOString() };
   const key = runLockKey(ctx);
   for (let attempt = 0; ; attempt++) {
     try {
@@ -145,6 +154,7 @@ export async function acquireRunLock(ctx: OpsContext, command: string, now = new
       break;
     } catch (err) {
       const status = (err as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
+      if (errName(err) === "NoSuchBucket") throw new OpsError(`state bucket ${ctx.names.stateBucket} does not exist: deploy ${ctx.cfg.name}-bootstrap first (npm run ops cannot run without it)`);
       if (errName(err) !== "PreconditionFailed" && status !== 412 && status !== 409) throw err;
       const holder = await readRunLock(ctx);
       if (!holder) {
@@ -152,16 +162,23 @@ export async function acquireRunLock(ctx: OpsContext, command: string, now = new
         throw new OpsError(`could not take the run lock s3://${ctx.names.stateBucket}/${key}: it keeps changing`);
       }
       if (attempt === 0 && isStale(holder)) {
-        ctx.log(`note: taking over the run lock of ${describeRun(holder)}: that process no longer runs`);
+        ctx.log(`note: taking over the run lock of ${describeRun(holder)}: that run is gone (process not running, or lock not refreshed for ${STALE_AFTER_MS / 60_000} min)`);
         await ctx.clients.s3.send(new DeleteObjectCommand({ Bucket: ctx.names.stateBucket, Key: key }));
         continue;
       }
       throw new OpsError(`another run holds environment '${ctx.cfg.name}': ${describeRun(holder)}; nothing changed. ${unlockHint(ctx.cfg.name, "run")}`);
     }
   }
+  const heartbeat = setInterval(() => {
+    readRunLock(ctx)
+      .then((cur) => (cur?.runId === info.runId ? ctx.clients.s3.send(new PutObjectCommand({ Bucket: ctx.names.stateBucket, Key: key, Body: JSON.stringify({ ...info, heartbeatAt: new Date().toISOString() }), ContentType: "application/json" })) : undefined))
+      .catch(() => undefined); // a missed beat is harmless; ten in a row make the lock stale
+  }, HEARTBEAT_MS);
+  heartbeat.unref();
   return {
     info,
     release: async () => {
+      clearInterval(heartbeat);
       const now = await readRunLock(ctx);
       if (now?.runId === info.runId) await ctx.clients.s3.send(new DeleteObjectCommand({ Bucket: ctx.names.stateBucket, Key: key }));
     },

@@ -294,11 +294,11 @@ describe("locks", () => {
     await expect(s.ctx.clients.s3.send(new GetObjectCommand({ Bucket: s.ctx.names.stateBucket, Key: runLockKey(s.ctx) }))).rejects.toThrow();
 
     // a lock left by a process that no longer runs (pid 2^22 + 1 is above Linux's pid_max) is stale: taken over
-    await s.ctx.clients.s3.send(new PutObjectCommand({ Bucket: s.ctx.names.stateBucket, Key: runLockKey(s.ctx), Body: JSON.stringify({ runId: "old", command: "teardown", pid: 4194305, host: require("os").hostname(), startedAt: "2026-01-01T00:00:00.000Z" }) }));
+    await s.ctx.clients.s3.send(new PutObjectCommand({ Bucket: s.ctx.names.stateBucket, Key: runLockKey(s.ctx), Body: JSON.stringify({ runId: "old", command: "teardown", pid: 4194305, host: require("os").hostname(), startedAt: new Date().toISOString() }) }));
     s.lines = [];
     const r = await restore(s.ctx, { cdktf: f.fakeCdktf(calls) });
     expect(r.ok).toBe(true);
-    expect(s.output()).toMatch(/note: taking over the run lock of ops teardown \(pid 4194305 on .*\): that process no longer runs/);
+    expect(s.output()).toMatch(/note: taking over the run lock of ops teardown \(pid 4194305 on .*\): that run is gone/);
 
     // one from another machine is not: refused, and `unlock <env> run` releases it
     const held = await acquireRunLock(s.ctx, "restore");
@@ -306,6 +306,13 @@ describe("locks", () => {
     expect((await cli(["restore", "sandbox"], { cdktf: f.fakeCdktf(calls) })).stderr).toMatch(/another run holds environment 'sandbox': ops restore \(pid \d+ on ci-runner-7/);
     expect(await cli(["unlock", "sandbox", "run", "--lock-id", held.info.runId])).toEqual({ code: 0, stderr: "" });
     await s.ctx.clients.s3.send(new DeleteObjectCommand({ Bucket: s.ctx.names.stateBucket, Key: runLockKey(s.ctx) })).catch(() => undefined);
+
+    // a killed build machine: another host, nobody refreshed the lock for 11 minutes: stale, taken over
+    const old = new Date(Date.now() - 11 * 60_000).toISOString();
+    await s.ctx.clients.s3.send(new PutObjectCommand({ Bucket: s.ctx.names.stateBucket, Key: runLockKey(s.ctx), Body: JSON.stringify({ runId: "gone", command: "teardown", pid: 1, host: "codebuild-42", startedAt: old, heartbeatAt: old }) }));
+    s.lines = [];
+    expect((await restore(s.ctx, { cdktf: f.fakeCdktf(calls) })).ok).toBe(true);
+    expect(s.output()).toMatch(/note: taking over the run lock of ops teardown \(pid 1 on codebuild-42, started .*, 11 min ago\): that run is gone \(process not running, or lock not refreshed for 10 min\)/);
   });
 });
 
