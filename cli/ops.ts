@@ -71,7 +71,7 @@ const durationLabel = (sec: number) => (sec % 86400 === 0 ? `${sec / 86400}d` : 
 export function opsProgram(deps: OpsDeps = {}): Command {
   const ctx = (env: string) => opsContext(env, deps);
   const program = new Command("ops")
-    .description("retail-forecast platform operations: teardown, restore, train, endpoints, schedule")
+    .description("retail-forecast platform operations: teardown, restore, unlock, train, endpoints, schedule")
     .exitOverride()
     .configureOutput({ writeErr: (s) => process.stderr.write(s) });
 
@@ -79,7 +79,7 @@ export function opsProgram(deps: OpsDeps = {}): Command {
     .command("teardown")
     .description(
       `back up (with --include-data), pause the schedules, clean up what Terraform does not own, cdktf destroy, verify; dry run unless --yes. ` +
-        `Destroys ${"<env>"}-compute (${STACK_LIFETIMES.compute}); ${"<env>"}-ops is ${STACK_LIFETIMES.ops}; ${"<env>"}-data is ${STACK_LIFETIMES.data}`,
+        `Destroys <env>-compute (${STACK_LIFETIMES.compute}); <env>-ops is ${STACK_LIFETIMES.ops}; <env>-data is ${STACK_LIFETIMES.data}`,
     )
     .argument("<env>", ENV_HELP)
     .option("--yes", "act without the typed confirmation", false)
