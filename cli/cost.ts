@@ -63,9 +63,11 @@ export function buildProgram(io: { out: (s: string) => void } = { out: (s) => pr
       const format = checkFormat(o.format);
       const days = Number(o.days);
       if (!Number.isInteger(days) || days < 1 || days > 365) throw new Error(`--days: expected an integer 1-365, got '${o.days}'`);
+      const oldImageDays = Number(o.oldImageDays);
+      if (!/^\d+$/.test(o.oldImageDays) || oldImageDays < 1 || oldImageDays > 3650) throw new Error(`--old-image-days: expected an integer 1-3650, got '${o.oldImageDays}'`);
       const { costReport, reportToJson, reportToMarkdown, reportToTable } = await import("../cost/report");
       const emulatorEndpoint = env === "sandbox" ? process.env.SANDBOX_ENDPOINT || undefined : undefined;
-      const r = await costReport({ env, days, oldImageDays: Number(o.oldImageDays), emulatorEndpoint });
+      const r = await costReport({ env, days, oldImageDays, emulatorEndpoint });
       io.out(format === "json" ? JSON.stringify(reportToJson(r), null, 2) + "\n" : format === "markdown" ? reportToMarkdown(r) : reportToTable(r));
     });
   return program;

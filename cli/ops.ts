@@ -2,8 +2,9 @@
  * `npm run ops -- <command>`: the platform's operations from a laptop or CI.
  *
  *   npm run ops -- teardown dev                 # dry run: the plan, nothing changed
- *   npm run ops -- teardown dev --yes           # backup, pause, clean up, destroy ops + compute, verify
- *   npm run ops -- restore dev                  # deploy compute + ops, data back from the latest backup
+ *   npm run ops -- teardown dev --yes           # pause, clean up, destroy compute, verify (ops and data kept)
+ *   npm run ops -- restore dev                  # deploy compute, resume what the teardown paused
+ *   npm run ops -- unlock dev compute           # release a lock a dead run left behind
  *   npm run ops -- train --env dev --wait       # SageMaker training on managed spot
  *   npm run ops -- endpoints list --env dev
  *   npm run ops -- schedule stop --env dev --dry-run
@@ -14,59 +15,132 @@
 import { Command, CommanderError } from "commander";
 import { scheduleProgram } from "./schedule";
 import { SchedulerFailedError } from "../lambda/scheduler/core";
+import { InvalidArgumentError } from "commander";
+import { assertEnvironmentName } from "../config";
 import { assertAccount, ContextOptions, opsContext, OpsError } from "./ops/context";
-import { teardown } from "./ops/teardown";
-import { restore } from "./ops/restore";
+import { defaultPrompt, teardown, teardownDecision, TeardownFlags } from "./ops/teardown";
+import { restore, restoreFlagError, RestoreFlags } from "./ops/restore";
 import { train } from "./ops/train";
 import { formatEndpointRows, listEndpointRows, stopIdle, toServerless } from "./ops/endpoints";
-import { instanceTypeFlag, intFlag, keyValueFlag, parseDuration } from "./ops/plan";
-import type { CdktfRunner } from "./ops/stacks";
+import { backupIdFlag, instanceTypeFlag, intFlag, keyValueFlag, parseDuration, STACK_LIFETIMES, StepReport } from "./ops/plan";
+import { validateTrainingFlags } from "./ops/requests";
+import { lockToRelease, releaseLock, UnlockTarget } from "./ops/locks";
+import { InterruptedError, StopSignal } from "./ops/signals";
+import type { CdktfRunner, StackRunner } from "./ops/stacks";
 
 export interface OpsDeps extends ContextOptions {
-  /** Test seam: replaces `npx cdktf`. */
+  /** Test seam: replaces `npx cdktf` with a function (no synth, no init). */
   readonly cdktf?: CdktfRunner;
+  /** Test seam: the stack runner (e.g. the real one with a fake cdktf binary). */
+  readonly runner?: StackRunner;
   readonly isTty?: boolean;
   readonly prompt?: (question: string) => Promise<string>;
 }
 
+/** An environment name given as an argument or --env: checked before anything else. */
+function assertEnvironmentFlag(env: string): void {
+  try {
+    assertEnvironmentName(env);
+  } catch (err) {
+    throw new OpsError((err as Error).message.replace(/\s*\n\s*/g, " "));
+  }
+}
+
+const UNLOCK_TARGETS = ["data", "compute", "ops", "run"] as const;
+function unlockTargetArg(value: string): UnlockTarget {
+  const v = value.replace(/^(dev|staging|prod|sandbox)-/, "");
+  if (!(UNLOCK_TARGETS as readonly string[]).includes(v)) throw new InvalidArgumentError(`<stack> must be one of ${UNLOCK_TARGETS.join(", ")}, got '${value}'`);
+  return v as UnlockTarget;
+}
+
+/** A teardown's or restore's result as the exit: interrupted (130/143), failed (1) or fine. */
+function endOfRun(what: string, r: { readonly ok: boolean; readonly interrupted?: StopSignal; readonly steps: readonly StepReport[]; readonly left: string }): void {
+  if (r.interrupted) throw new InterruptedError(r.interrupted, `${what} interrupted by ${r.interrupted}: ${r.left}`);
+  const failed = r.steps.filter((s) => s.status === "failed").map((s) => `${s.step} failed (${s.detail})`);
+  if (!r.ok) throw new OpsError(`${what} did not complete: ${failed.join("; ")}. ${r.left}`);
+}
+
 const ENV_HELP = "environment: dev, staging, prod or sandbox";
+const memoryFlag = (v: string): number => {
+  const n = intFlag("--memory-mb", 1024, 6144)(v);
+  if (n % 1024) throw new InvalidArgumentError(`--memory-mb must be one of 1024, 2048, 3072, 4096, 5120, 6144, got ${n}`);
+  return n;
+};
 const durationLabel = (sec: number) => (sec % 86400 === 0 ? `${sec / 86400}d` : sec % 3600 === 0 ? `${sec / 3600}h` : sec % 60 === 0 ? `${sec / 60}m` : `${sec}s`);
 
 export function opsProgram(deps: OpsDeps = {}): Command {
   const ctx = (env: string) => opsContext(env, deps);
   const program = new Command("ops")
-    .description("retail-forecast platform operations: teardown, restore, train, endpoints, schedule")
+    .description("retail-forecast platform operations: teardown, restore, unlock, train, endpoints, schedule")
     .exitOverride()
     .configureOutput({ writeErr: (s) => process.stderr.write(s) });
 
   program
     .command("teardown")
-    .description("back up, pause schedules, clean up what Terraform does not own, cdktf destroy ops then compute, verify (dry run unless --yes)")
+    .description(
+      `back up (with --include-data), pause the schedules, clean up what Terraform does not own, cdktf destroy, verify; dry run unless --yes. ` +
+        `Destroys <env>-compute (${STACK_LIFETIMES.compute}); <env>-ops is ${STACK_LIFETIMES.ops}; <env>-data is ${STACK_LIFETIMES.data}`,
+    )
     .argument("<env>", ENV_HELP)
     .option("--yes", "act without the typed confirmation", false)
     .option("--dry-run", "only print the plan (the default without --yes)", false)
-    .option("--include-data", "also destroy <env>-data, after the backup this run takes", false)
+    .option("--include-ops", "also destroy <env>-ops (persistent: the scheduler and its schedules)", false)
+    .option("--include-data", "also destroy <env>-data, after a checked backup of every object of its buckets", false)
+    .option("--accept-data-loss", "with --include-data: destroy even what no backup covers (archived or > 5 GiB objects, ECR images)", false)
     .option("--i-understand-prod", "required to tear down prod", false)
-    .action(async (env: string, o: { yes: boolean; dryRun: boolean; includeData: boolean; iUnderstandProd: boolean }) => {
-      const r = await teardown(ctx(env), { ...o, cdktf: deps.cdktf, isTty: deps.isTty, prompt: deps.prompt });
-      if (!r.ok) throw new OpsError(`teardown ${env} did not complete: ${r.steps.filter((s) => s.status === "failed").map((s) => s.step).join(", ")} failed (rerun to finish)`);
+    .action(async (env: string, o: TeardownFlags) => {
+      const decision = teardownDecision(env, o, deps.isTty ?? !!process.stdin.isTTY);
+      if (decision.mode === "refuse") throw new OpsError(decision.reason);
+      endOfRun(`teardown ${env}`, await teardown(ctx(env), { ...o, runner: deps.runner, cdktf: deps.cdktf, isTty: deps.isTty, prompt: deps.prompt }));
     });
 
   program
     .command("restore")
-    .description("cdktf deploy compute then ops, restore data from the latest backup (checksums verified), resume schedules")
+    .description("cdktf deploy what a teardown removed (compute always), restore data when the data stack was removed or --backup is given (backup checked first), resume what the teardown paused")
     .argument("<env>", ENV_HELP)
-    .option("--backup <id>", "backup id (folder under s3://<backup bucket>/<env>/); default: the latest")
-    .option("--include-data", "also deploy <env>-data first", false)
-    .option("--data-only", "no deploys: only restore data and resume", false)
+    .option("--backup <id>", "restore this backup (folder under s3://<backup bucket>/<env>/); default: the latest, and only when the data stack was removed or --include-data", backupIdFlag)
+    .option("--include-data", "also deploy <env>-data (done anyway when it is gone) and restore its data from the latest backup", false)
+    .option("--include-ops", "also deploy <env>-ops (done anyway when it is gone)", false)
+    .option("--skip-deploy", "no deploys: only restore data (with --backup) and resume the schedules", false)
     .option("--dry-run", "only print what would be done", false)
     .option("--i-understand-prod", "required to restore prod", false)
-    .action(async (env: string, o: { backup?: string; includeData: boolean; dataOnly: boolean; dryRun: boolean; iUnderstandProd: boolean }) => {
-      const r = await restore(ctx(env), { ...o, cdktf: deps.cdktf });
-      if (!r.ok) throw new OpsError(`restore ${env} did not complete: ${r.steps.filter((s) => s.status === "failed").map((s) => s.step).join(", ")} failed (rerun to finish)`);
+    .action(async (env: string, o: RestoreFlags) => {
+      assertEnvironmentFlag(env);
+      const bad = restoreFlagError(env, o);
+      if (bad) throw new OpsError(bad);
+      endOfRun(`restore ${env}`, await restore(ctx(env), { ...o, runner: deps.runner, cdktf: deps.cdktf }));
+    });
+
+  program
+    .command("unlock")
+    .description("release a lock left behind by a run that died: a stack's Terraform state lock (data, compute, ops) or the environment's run lock (run); asks for the lock id")
+    .argument("<env>", ENV_HELP)
+    .argument("<stack>", "data | compute | ops | run", unlockTargetArg)
+    .option("--lock-id <id>", "the lock id, as the confirmation (without a terminal, the only way)")
+    .action(async (env: string, target: UnlockTarget, o: { lockId?: string }) => {
+      assertEnvironmentFlag(env);
+      const c = ctx(env);
+      await assertAccount(c);
+      const held = await lockToRelease(c, target);
+      if (!held) throw new OpsError(`no lock is held on ${target === "run" ? `environment '${env}' (run lock)` : `${env}-${target}`}: nothing to release`);
+      c.log(`lock: ${held.description}\nobject: s3://${c.names.stateBucket}/${held.key}`);
+      let answer = o.lockId;
+      if (answer === undefined) {
+        if (!(deps.isTty ?? !!process.stdin.isTTY)) throw new OpsError(`no terminal to confirm at: pass --lock-id ${held.id} to release it`);
+        answer = (await (deps.prompt ?? defaultPrompt)(`Type the lock id (${held.id}) to release it: `)).trim();
+      }
+      if (answer !== held.id) throw new OpsError(`'${answer}' is not the lock id ${held.id}: nothing released`);
+      const released = await releaseLock(c, target, answer);
+      c.log(`released: ${released.description}`);
     });
 
   const trainAction = (forceTuning: boolean) => async (o: Record<string, unknown>) => {
+    assertEnvironmentFlag(o.env as string);
+    try {
+      validateTrainingFlags({ ...o, jobName: o.jobName as string | undefined, tuning: forceTuning || (o.tuning as boolean) });
+    } catch (err) {
+      throw new OpsError((err as Error).message);
+    }
     await train(ctx(o.env as string), {
       jobName: o.jobName as string | undefined,
       instanceType: o.instanceType as string | undefined,
@@ -115,6 +189,7 @@ export function opsProgram(deps: OpsDeps = {}): Command {
     .requiredOption("--env <env>", ENV_HELP)
     .option("--window <duration>", "invocations look-back: 90m, 24h, 7d", parseDuration, 86400)
     .action(async (o: { env: string; window: number }) => {
+      assertEnvironmentFlag(o.env);
       const c = ctx(o.env);
       await assertAccount(c);
       c.log(formatEndpointRows(await listEndpointRows(c, o.window), durationLabel(o.window)));
@@ -127,6 +202,7 @@ export function opsProgram(deps: OpsDeps = {}): Command {
     .option("--window <duration>", "look-back: 90m, 24h, 7d (default: config)", parseDuration)
     .option("--yes", "act", false)
     .action(async (o: { env: string; threshold?: number; window?: number; yes: boolean }) => {
+      assertEnvironmentFlag(o.env);
       const c = ctx(o.env);
       const summary = await stopIdle(c, {
         thresholdInvocations: o.threshold ?? c.cfg.schedule.idleInvocationsThreshold,
@@ -140,10 +216,11 @@ export function opsProgram(deps: OpsDeps = {}): Command {
     .description("create a serverless endpoint config for the endpoint's models and UpdateEndpoint to it; dry run unless --yes")
     .argument("<endpoint>", "endpoint name")
     .requiredOption("--env <env>", ENV_HELP)
-    .option("--memory-mb <mb>", "1024..6144 in steps of 1024 (default 2048)", intFlag("--memory-mb", 1024, 6144))
+    .option("--memory-mb <mb>", "1024..6144 in steps of 1024 (default 2048)", memoryFlag)
     .option("--max-concurrency <n>", "1..200 (default 5)", intFlag("--max-concurrency", 1, 200))
     .option("--yes", "act", false)
     .action(async (endpoint: string, o: { env: string; memoryMb?: number; maxConcurrency?: number; yes: boolean }) => {
+      assertEnvironmentFlag(o.env);
       await toServerless(ctx(o.env), endpoint, { memorySizeInMb: o.memoryMb, maxConcurrency: o.maxConcurrency, yes: o.yes });
     });
 
@@ -153,6 +230,7 @@ export function opsProgram(deps: OpsDeps = {}): Command {
 
 /** Runs the CLI; returns the exit code (0 ok, 1 failure, 2 usage). */
 export async function main(argv: string[], deps: OpsDeps = {}): Promise<number> {
+  ignoreClosedPipes();
   const program = opsProgram(deps);
   if (!argv.length) {
     program.outputHelp();
@@ -166,12 +244,32 @@ export async function main(argv: string[], deps: OpsDeps = {}): Promise<number> 
       // commander printed it already; --help and --version are not failures
       return err.exitCode === 0 || err.code === "commander.helpDisplayed" || err.code === "commander.help" ? 0 : 2;
     }
+    if (err instanceof InterruptedError) {
+      process.stderr.write(`ops: ${err.message.replace(/\s*\n\s*/g, " ")}\n`);
+      return err.signal === "SIGINT" ? 130 : err.signal === "SIGHUP" ? 129 : 143;
+    }
     const msg =
       err instanceof SchedulerFailedError
         ? `${err.summary.totals.failed} target(s) failed: ${err.summary.results.filter((r) => r.outcome === "failed").map((r) => `${r.kind} ${r.id}: ${r.reason}`).join("; ")}`
         : (err as Error).message;
     process.stderr.write(`ops: ${msg.replace(/\s*\n\s*/g, " ")}\n`);
     return 1;
+  }
+}
+
+/**
+ * A closed pipe (`ops teardown ... | head`, a log shipper that went away) must not kill the run
+ * half way: output to it is dropped, the run goes on (Node ignores SIGPIPE already; this is the
+ * EPIPE error that would otherwise be thrown on the next write).
+ */
+const ignoringPipes = new WeakSet<NodeJS.WriteStream>();
+function ignoreClosedPipes(): void {
+  for (const stream of [process.stdout, process.stderr]) {
+    if (ignoringPipes.has(stream)) continue;
+    ignoringPipes.add(stream);
+    stream.on("error", (err: NodeJS.ErrnoException) => {
+      if (err.code !== "EPIPE") throw err;
+    });
   }
 }
 

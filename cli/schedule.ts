@@ -12,12 +12,13 @@
  */
 import { Command, CommanderError } from "commander";
 import { GetCallerIdentityCommand, STSClient } from "@aws-sdk/client-sts";
-import { loadEnvironment } from "../config";
+import { assertEnvironmentName, loadEnvironment } from "../config";
 import { names } from "../config/naming";
 import { createClients, SchedulerClients } from "../lambda/scheduler/aws";
 import { runScheduler, SchedulerFailedError, SchedulerLogger } from "../lambda/scheduler/core";
 import { ACTIONS, Action, Summary } from "../lambda/scheduler/types";
 import { awsClientConfig } from "../lambda/shared/aws-client";
+import { formatTable } from "./table";
 
 export interface ScheduleCommandOptions {
   readonly action: string;
@@ -44,9 +45,7 @@ export interface ScheduleCommandOptions {
  * every target was tried if any failed.
  */
 export async function scheduleCommand(opts: ScheduleCommandOptions): Promise<Summary> {
-  if (!(ACTIONS as readonly string[]).includes(opts.action)) {
-    throw new Error(`unknown action '${opts.action}' (allowed: ${ACTIONS.join(", ")})`);
-  }
+  validateScheduleFlags(opts);
   const emulatorEndpoint = opts.env === "sandbox" ? (opts.emulatorEndpoint ?? process.env.SANDBOX_ENDPOINT) : undefined;
   const cfg = loadEnvironment(opts.env, { emulatorEndpoint });
   if (cfg.name === "sandbox" && !cfg.emulatorEndpoint) {
@@ -80,17 +79,27 @@ export async function scheduleCommand(opts: ScheduleCommandOptions): Promise<Sum
   return summary;
 }
 
+const REGION_RE = /^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d$/;
+
+/** Every flag, before the environment's preconditions (emulator, credentials) are looked at. */
+export function validateScheduleFlags(opts: Pick<ScheduleCommandOptions, "action" | "env" | "region" | "scheduleName">): void {
+  if (!(ACTIONS as readonly string[]).includes(opts.action)) {
+    throw new Error(`unknown action '${opts.action}' (allowed: ${ACTIONS.join(", ")})`);
+  }
+  assertEnvironmentName(opts.env);
+  if (opts.region !== undefined && !REGION_RE.test(opts.region)) throw new Error(`--region must be an AWS region like eu-west-2, got '${opts.region}'`);
+  if (opts.scheduleName !== undefined && !/^[\w.:/=+@ -]{1,256}$/.test(opts.scheduleName)) {
+    throw new Error(`--schedule-name must be a tag value (1-256 letters, digits, spaces and _ . : / = + - @), got '${opts.scheduleName}'`);
+  }
+}
+
 /** A plain-text table of the summary, one row per target. */
 export function formatSummary(summary: Summary): string {
-  const rows = summary.results.map((r) => [r.kind, r.id, r.outcome, r.reason]);
-  const head = ["KIND", "ID", "OUTCOME", "REASON"];
-  const width = (i: number) => Math.max(head[i].length, ...rows.map((r) => r[i].length));
-  const line = (r: string[]) => r.map((c, i) => (i === r.length - 1 ? c : c.padEnd(width(i)))).join("  ");
   const t = summary.totals;
   return [
     `${summary.action}${summary.dryRun ? " (dry run)" : ""} Schedule=${summary.scheduleName} in ${summary.region}: ` +
       `${t.targets} targets, ${t.stopped} stopped, ${t.started} started, ${t.skipped} skipped, ${t.failed} failed (${summary.durationMs} ms)`,
-    ...(rows.length ? [line(head), ...rows.map(line)] : []),
+    ...(summary.results.length ? [formatTable(["KIND", "ID", "OUTCOME", "REASON"], summary.results.map((r) => [r.kind, r.id, r.outcome, r.reason]))] : []),
   ].join("\n");
 }
 

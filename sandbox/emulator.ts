@@ -9,12 +9,16 @@
  *   await emu.stop();
  */
 import { ChildProcess, spawn, spawnSync } from "child_process";
+import * as fs from "fs";
+import * as os from "os";
 import * as path from "path";
 import { emulatorProcessEnv } from "../lambda/shared/aws-client";
 
 export interface Emulator {
   readonly endpoint: string;
   readonly port: number;
+  /** With keep: the server's log file. */
+  readonly logFile?: string;
   /** Process id of the server (to prove it is gone after stop). */
   readonly pid?: number;
   /** Patches applied on top of moto, by module name. */
@@ -28,6 +32,14 @@ export interface StartEmulatorOptions {
   readonly startTimeoutMs?: number;
   /** @default - python3 on PATH (or $PYTHON) */
   readonly python?: string;
+  /**
+   * Outlive this process (`npm start -- --keep`): the server gets its own process group, writes
+   * to `logFile` instead of pipes (a pipe would break when this process exits), and is not
+   * killed on exit. stop() still stops it. @default false
+   */
+  readonly keep?: boolean;
+  /** With keep: where the server logs. @default - a file in the OS temp directory */
+  readonly logFile?: string;
 }
 
 const SERVER = path.join(__dirname, "emulator", "server.py");
@@ -48,6 +60,7 @@ export function checkEmulatorInstalled(python = process.env.PYTHON ?? "python3")
 export async function startEmulator(options: StartEmulatorOptions = {}): Promise<Emulator> {
   const python = options.python ?? process.env.PYTHON ?? "python3";
   checkEmulatorInstalled(python);
+  if (options.keep) return startKept(python, options);
   const child = spawn(python, [SERVER, "--host", "127.0.0.1", "--port", "0"], {
     stdio: ["ignore", "pipe", "pipe"],
     env: { ...process.env, PYTHONUNBUFFERED: "1" },
@@ -91,6 +104,44 @@ export async function startEmulator(options: StartEmulatorOptions = {}): Promise
     patches: ready.patches,
     stop: () => killChild(child),
   };
+}
+
+/** The --keep server: detached, logging to a file, found ready by reading that file. */
+async function startKept(python: string, options: StartEmulatorOptions): Promise<Emulator> {
+  const logFile = options.logFile ?? path.join(fs.mkdtempSync(path.join(os.tmpdir(), "rf-emulator-")), "emulator.log");
+  const fd = fs.openSync(logFile, "a");
+  const child = spawn(python, ["-u", SERVER, "--host", "127.0.0.1", "--port", "0"], { stdio: ["ignore", fd, fd], detached: true, env: { ...process.env, PYTHONUNBUFFERED: "1" } });
+  fs.closeSync(fd);
+  child.unref();
+  const deadline = Date.now() + (options.startTimeoutMs ?? 30000);
+  for (;;) {
+    const m = /EMULATOR_READY (\d+) patches=(\S*)/.exec(fs.readFileSync(logFile, "utf8"));
+    if (m) {
+      const port = Number(m[1]);
+      const stop = () => killPid(child.pid!);
+      return { endpoint: `http://127.0.0.1:${port}`, port, pid: child.pid!, patches: m[2] ? m[2].split(",") : [], logFile, stop };
+    }
+    if (child.exitCode !== null || Date.now() > deadline) {
+      await killPid(child.pid!);
+      throw new Error(`emulator did not start within ${options.startTimeoutMs ?? 30000} ms: see ${logFile}`);
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+async function killPid(pid: number): Promise<void> {
+  const alive = () => {
+    try {
+      process.kill(pid, 0);
+      return true;
+    } catch {
+      return false;
+    }
+  };
+  if (!alive()) return;
+  process.kill(pid, "SIGTERM");
+  for (let i = 0; i < 30 && alive(); i++) await new Promise((r) => setTimeout(r, 100));
+  if (alive()) process.kill(pid, "SIGKILL");
 }
 
 function killChild(child: ChildProcess): Promise<void> {

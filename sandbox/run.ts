@@ -6,6 +6,9 @@
  * compute and ops with the ops command, verifies nothing but the data stack remains, restores
  * and verifies again. Ends with a summary and the time of each phase.
  *
+ * Each run works in a directory of its own (.sandbox/run-<time>-<random>) against an emulator of
+ * its own on a free port, so two runs at once are fully independent.
+ *
  *   npm start                      # everything, emulator stopped at the end
  *   npm start -- --keep            # leave the emulator (and the deployed sandbox) running
  *   SANDBOX_ENDPOINT=http://127.0.0.1:5000 npm start   # use an emulator that is already up
@@ -16,10 +19,11 @@ import * as path from "path";
 import { promisify } from "util";
 import { DescribeClusterCommand, DescribeNodegroupCommand, EKSClient } from "@aws-sdk/client-eks";
 import { DescribeEndpointCommand, SageMakerClient } from "@aws-sdk/client-sagemaker";
-import { DeleteObjectCommand, GetObjectCommand, PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
+import { GetObjectCommand, PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
 import { createHash } from "crypto";
 import { buildApp } from "../app";
 import { ensureLambdaBundle } from "../lambda/build";
+import { STACK_KINDS, StackKind } from "../config/stacks";
 import { loadEnvironment } from "../config";
 import { names } from "../config/naming";
 import { EnvironmentConfig } from "../config/types";
@@ -30,6 +34,8 @@ import { assertTerraform, ensureMirrorEnv, MIRROR_ENV, terraformEnv } from "../t
 import { runCdktf, REPO_ROOT } from "../tools/cdktf";
 import { scheduleCommand } from "../cli/schedule";
 import { opsContext } from "../cli/ops/context";
+import { cdktfStackRunner } from "../cli/ops/stacks";
+import { GetScheduleCommand, SchedulerClient } from "@aws-sdk/client-scheduler";
 import { teardown } from "../cli/ops/teardown";
 import { restore } from "../cli/ops/restore";
 
@@ -42,8 +48,10 @@ export interface SandboxOptions {
   readonly keepEmulator?: boolean;
   /** @default console.log */
   readonly log?: (line: string) => void;
-  /** Where synthesized stacks and local bootstrap state go. @default .sandbox/out */
+  /** Where synthesized stacks and local bootstrap state go. @default - .sandbox/run-<time>-<random>, removed at the end unless kept */
   readonly outdir?: string;
+  /** Stop after this phase as if the rest had passed (tests of the first phases). @default - run every phase */
+  readonly stopAfter?: string;
 }
 
 export interface PhaseReport {
@@ -61,10 +69,11 @@ export interface SandboxReport {
   /** The emulator this run started (undefined when it used one already running). */
   readonly emulatorPid?: number;
   readonly failedPhase?: string;
+  /** This run's directory. */
+  readonly outdir: string;
 }
 
-const SCHEDULER_ZIP = path.join(REPO_ROOT, "dist", "lambda", "scheduler.zip");
-const STACKS = { bootstrap: "sandbox-bootstrap", data: "sandbox-data", compute: "sandbox-compute", ops: "sandbox-ops" } as const;
+const STACKS = Object.fromEntries(STACK_KINDS.map((k) => [k, `sandbox-${k}`])) as { readonly [K in StackKind]: `sandbox-${K}` };
 
 /** Everything that must be on the machine, each with what to install when it is not. */
 export function preflight(): string[] {
@@ -92,9 +101,19 @@ export function preflight(): string[] {
   return problems;
 }
 
+/** A directory of this run's own under .sandbox/, so that two runs never share synth output or bootstrap state. */
+function runDirectory(): string {
+  const root = path.join(REPO_ROOT, ".sandbox");
+  fs.mkdirSync(root, { recursive: true });
+  return fs.mkdtempSync(path.join(root, `run-${new Date().toISOString().replace(/[:.]/g, "-")}-`));
+}
+
+class StopAfter extends Error {}
+
 export async function runSandbox(opts: SandboxOptions = {}): Promise<SandboxReport> {
   const log = opts.log ?? ((l: string) => console.log(l));
-  const outdir = path.resolve(opts.outdir ?? path.join(REPO_ROOT, ".sandbox", "out"));
+  const ownDir = !opts.outdir;
+  const outdir = opts.outdir ? path.resolve(opts.outdir) : runDirectory();
   const phases: PhaseReport[] = [];
   let emulator: Emulator | undefined;
   let endpoint = opts.endpoint ?? process.env.SANDBOX_ENDPOINT;
@@ -109,7 +128,9 @@ export async function runSandbox(opts: SandboxOptions = {}): Promise<SandboxRepo
       const seconds = (Date.now() - started) / 1000;
       phases.push({ phase: name, ok: true, seconds, details });
       log(`   ok (${seconds.toFixed(1)} s)`);
+      if (opts.stopAfter === name) throw new StopAfter();
     } catch (e) {
+      if (e instanceof StopAfter) throw e;
       const seconds = (Date.now() - started) / 1000;
       const error = (e as Error).message;
       phases.push({ phase: name, ok: false, seconds, details, error });
@@ -127,6 +148,7 @@ export async function runSandbox(opts: SandboxOptions = {}): Promise<SandboxRepo
     if (/(complete after|Apply complete|Destroy complete|No changes|Error)/.test(line)) log(`   | ${line.trim()}`);
   };
 
+  let schedulerBundle: string | undefined;
   const childEnv = (): NodeJS.ProcessEnv => ({ ...process.env, ...emulatorEnv(endpoint!), SANDBOX_ENDPOINT: endpoint!, PLATFORM_ENVS: "sandbox" });
   const cdktf = (verb: "deploy" | "destroy", stacks: string[]) => runCdktf(verb, stacks, { env: childEnv(), outdir, skipSynth: true, onLine: stackLine });
 
@@ -134,7 +156,7 @@ export async function runSandbox(opts: SandboxOptions = {}): Promise<SandboxRepo
     await phase("preflight", async (d) => {
       const problems = preflight();
       if (problems.length) throw new Error(`missing tools:\n   - ${problems.join("\n   - ")}`);
-      await ensureLambdaBundle("scheduler", say(d)); // rebuilt only when missing or stale
+      schedulerBundle = await ensureLambdaBundle("scheduler", say(d)); // rebuilt only when missing or stale
       say(d)(`terraform ${assertTerraform()}, provider ${process.env[MIRROR_ENV] ? `mirror ${process.env[MIRROR_ENV]}` : "from the registry"}`);
     });
 
@@ -142,21 +164,24 @@ export async function runSandbox(opts: SandboxOptions = {}): Promise<SandboxRepo
       if (endpoint) {
         say(d)(`using the emulator at ${endpoint}`);
       } else {
-        emulator = await startEmulator();
+        emulator = await startEmulator({ keep: opts.keepEmulator, logFile: opts.keepEmulator ? path.join(outdir, "emulator.log") : undefined });
         endpoint = emulator.endpoint;
-        say(d)(`moto on ${endpoint} with patches: ${emulator.patches.join(", ")}`);
+        say(d)(`moto on ${endpoint} (pid ${emulator.pid}) with patches: ${emulator.patches.join(", ")}`);
       }
       cfg = loadEnvironment("sandbox", { emulatorEndpoint: endpoint });
     });
     const n = names(cfg!);
 
-    await phase("deploy", async (d) => {
-      // A fresh emulator has no state bucket: the bootstrap stack's local state must go too.
-      if (emulator) fs.rmSync(outdir, { recursive: true, force: true });
+    await phase("synth", async (d) => {
+      // A fresh emulator has no state bucket: bootstrap state left in a given directory must go too.
+      if (emulator && !ownDir) for (const e of fs.readdirSync(outdir)) if (e !== "emulator.log") fs.rmSync(path.join(outdir, e), { recursive: true, force: true });
       fs.mkdirSync(outdir, { recursive: true });
-      const app = buildApp({ outdir, environments: ["sandbox"], emulatorEndpoint: endpoint, schedulerBundle: SCHEDULER_ZIP });
+      const app = buildApp({ outdir, environments: ["sandbox"], emulatorEndpoint: endpoint, schedulerBundle: schedulerBundle! });
       app.synth();
       say(d)(`synthesized ${Object.values(STACKS).join(", ")} into ${path.relative(REPO_ROOT, outdir)}`);
+    });
+
+    await phase("deploy", async (d) => {
       await cdktf("deploy", [STACKS.bootstrap]);
       say(d)(`bootstrap: state bucket ${n.stateBucket}, backup bucket ${n.backupBucket}`);
       // data before compute: EKS logs into the data stack's log group, which EKS would otherwise
@@ -181,7 +206,7 @@ export async function runSandbox(opts: SandboxOptions = {}): Promise<SandboxRepo
 
     const samples = sampleObjects(cfg!);
     await phase("seed sample data", async (d) => {
-      const s3 = new S3Client({ ...clientSettings(endpoint!), forcePathStyle: true });
+      const s3 = new S3Client(clientSettings(endpoint!));
       for (const o of samples) {
         await s3.send(new PutObjectCommand({ Bucket: o.bucket, Key: o.key, Body: o.body }));
         say(d)(`s3://${o.bucket}/${o.key} (${o.body.length} B, sha256 ${sha256(o.body).slice(0, 12)}...)`);
@@ -196,60 +221,81 @@ export async function runSandbox(opts: SandboxOptions = {}): Promise<SandboxRepo
       for (const line of await costEstimate(outdir)) say(d)(line);
     });
 
+    // The ops CLI's own runner: its own synth in a directory that does not exist yet (as in a
+    // fresh checkout), terraform init before any change, signals passed to cdktf.
+    const opsRunner = () => cdktfStackRunner({ workRoot: path.join(outdir, "ops-runs") });
+    const opsCtx = () => opsContext("sandbox", { emulatorEndpoint: endpoint, log: (l) => log(`   ${l}`) });
+    let fullBackup: string | undefined;
     await phase("teardown", async (d) => {
-      const ctx = opsContext("sandbox", { emulatorEndpoint: endpoint, log: (l) => log(`   ${l}`) });
-      const runner = (verb: "deploy" | "destroy", stack: string) => cdktf(verb, [stack]).then(() => undefined);
+      const ctx = opsCtx();
       // The default is a dry run: it prints the plan and must change nothing.
-      const dry = await teardown(ctx, { isTty: false, cdktf: runner });
+      const dry = await teardown(ctx, { isTty: false });
       const eks = new EKSClient(clientSettings(endpoint!));
-      const status = (await eks.send(new DescribeClusterCommand({ name: names(cfg!).cluster }))).cluster?.status;
+      const status = (await eks.send(new DescribeClusterCommand({ name: n.cluster }))).cluster?.status;
       if (dry.mode !== "dry-run" || status !== "ACTIVE") throw new Error(`the dry run was ${dry.mode} and left the cluster ${status}`);
       say(d)(`dry run printed the plan and changed nothing (cluster still ${status})`);
-      const result = await teardown(ctx, { yes: true, isTty: false, cdktf: runner });
+      // What the nightly cycle runs: compute goes, ops and data stay.
+      const result = await teardown(ctx, { yes: true, isTty: false, runner: opsRunner() });
       if (!result.ok) throw new Error(`teardown reported failures: ${result.steps.filter((s) => s.status === "failed").map((s) => `${s.step}: ${s.detail}`).join("; ")}`);
       // The teardown's own verify: Tagging API plus per-service listings, each hit confirmed with
       // the service's API (the Tagging API and EC2 keep just-deleted NAT gateways listed a while).
       if (result.unexpected !== 0) throw new Error(`teardown verification found ${result.unexpected} unexpected resource(s) left`);
-      say(d)(`compute and ops destroyed; only ${STACKS.data} and ${STACKS.bootstrap} resources remain; backup ${result.backupId ?? "(none)"}`);
-      // Rerunning after success (or after a failure half way) completes without redoing work.
-      const again = await teardown(ctx, { yes: true, isTty: false, cdktf: runner });
-      if (!again.ok || again.unexpected !== 0) throw new Error("a second teardown did not complete cleanly");
+      const sched = new SchedulerClient(clientSettings(endpoint!));
+      const states = await Promise.all(["start", "stop", "stop-idle"].map(async (a) => (await sched.send(new GetScheduleCommand({ Name: `${n.schedulerFunction}-${a}` }))).State));
+      if (states.some((st) => st !== "DISABLED")) throw new Error(`with compute gone the scheduler's schedules should stay paused, they are ${states.join(", ")}`);
+      say(d)(`compute destroyed; ${STACKS.ops} kept with its schedules paused (${states.join(", ")}); only ${STACKS.ops}, ${STACKS.data} and ${STACKS.bootstrap} resources remain`);
+      // A rerun with --include-data: compute is skipped (already gone), the data stack goes after
+      // a checked backup of every object of its buckets.
+      const again = await teardown(ctx, { yes: true, isTty: false, includeData: true, runner: opsRunner() });
+      if (!again.ok || again.unexpected !== 0) throw new Error(`the teardown with --include-data did not complete cleanly: ${again.left}`);
       say(d)(`rerun: ${again.steps.map((st) => `${st.step} ${st.status}`).join(", ")}`);
-      // Lose a file, so the restore has something to bring back from the backup.
-      const lost = samples[0];
-      await new S3Client({ ...clientSettings(endpoint!), forcePathStyle: true }).send(new DeleteObjectCommand({ Bucket: lost.bucket, Key: lost.key }));
-      say(d)(`deleted s3://${lost.bucket}/${lost.key} to prove the restore`);
+      fullBackup = again.backupId;
+      const s3 = new S3Client(clientSettings(endpoint!));
+      const manifest = JSON.parse(await (await s3.send(new GetObjectCommand({ Bucket: n.backupBucket, Key: `sandbox/${fullBackup}/manifest.json` }))).Body!.transformToString());
+      const backedUp = new Set(manifest.entries.map((e: { bucket: string; key: string }) => `${e.bucket}/${e.key}`));
+      const missing = samples.filter((o) => !backedUp.has(`${o.bucket}/${o.key}`));
+      if (missing.length) throw new Error(`the full backup misses ${missing.map((o) => `s3://${o.bucket}/${o.key}`).join(", ")}`);
+      say(d)(`${STACKS.data} destroyed after backup ${fullBackup}: all ${samples.length} seeded objects in it, raw/ and the artifacts bucket included`);
     });
 
     await phase("restore", async (d) => {
-      const ctx = opsContext("sandbox", { emulatorEndpoint: endpoint, log: (l) => log(`   ${l}`) });
-      const result = await restore(ctx, { cdktf: (verb, stack) => cdktf(verb, [stack]).then(() => undefined) });
+      const ctx = opsCtx();
+      const result = await restore(ctx, { runner: opsRunner() });
       if (!result.ok) throw new Error(`restore reported failures: ${result.steps.filter((s) => s.status === "failed").map((s) => `${s.step}: ${s.detail}`).join("; ")}`);
-      const s3 = new S3Client({ ...clientSettings(endpoint!), forcePathStyle: true });
+      if (result.manifest?.backupId !== fullBackup) throw new Error(`restore used backup ${result.manifest?.backupId}, not ${fullBackup}`);
+      const s3 = new S3Client(clientSettings(endpoint!));
       for (const o of samples) {
         const got = Buffer.from(await (await s3.send(new GetObjectCommand({ Bucket: o.bucket, Key: o.key }))).Body!.transformToByteArray());
         if (sha256(got) !== sha256(o.body)) throw new Error(`s3://${o.bucket}/${o.key} differs from what was seeded`);
       }
-      say(d)(`compute and ops deployed again; ${samples.length} seeded objects match byte for byte (the deleted one restored from the backup manifest)`);
+      const sched = new SchedulerClient(clientSettings(endpoint!));
+      const states = await Promise.all(["start", "stop", "stop-idle"].map(async (a) => (await sched.send(new GetScheduleCommand({ Name: `${n.schedulerFunction}-${a}` }))).State));
+      if (states.some((st) => st !== "ENABLED")) throw new Error(`restore should have resumed the schedules, they are ${states.join(", ")}`);
+      say(d)(`data and compute deployed again; ${samples.length} seeded objects match byte for byte (restored from backup ${fullBackup}); schedules resumed`);
       await runChecks(cfg!, endpoint!, say(d));
     });
   } catch {
-    // reported by phase()
+    // reported by phase() (or stopped after opts.stopAfter)
   } finally {
     if (emulator && !opts.keepEmulator) await emulator.stop();
-    else if (emulator) log(`\nemulator left running at ${endpoint} (SANDBOX_ENDPOINT=${endpoint})`);
+    else if (emulator) {
+      log(`\nemulator left running at ${endpoint} (pid ${emulator.pid}, log ${emulator.logFile}); this run's directory ${path.relative(REPO_ROOT, outdir)} is kept`);
+      log(`   use it: SANDBOX_ENDPOINT=${endpoint} npm run ops -- teardown sandbox`);
+      log(`   stop it: kill ${emulator.pid}`);
+    }
+    if (ownDir && !opts.keepEmulator) fs.rmSync(outdir, { recursive: true, force: true });
   }
 
   const failed = phases.find((p) => !p.ok);
   log("\n== summary");
   for (const p of phases) log(`   ${p.ok ? "ok  " : "FAIL"} ${p.phase.padEnd(22)} ${p.seconds.toFixed(1).padStart(6)} s`);
   log(`   ${failed ? `FAILED at '${failed.phase}'` : "all phases passed"}; total ${phases.reduce((s, p) => s + p.seconds, 0).toFixed(1)} s`);
-  return { ok: !failed, phases, endpoint, emulatorPid: emulator?.pid, failedPhase: failed?.phase };
+  return { ok: !failed, phases, endpoint, emulatorPid: emulator?.pid, failedPhase: failed?.phase, outdir };
 }
 
 const sha256 = (b: Buffer) => createHash("sha256").update(b).digest("hex");
 
-/** Objects under the prefixes a teardown backs up: a day of sales and the model artifact. */
+/** A day of raw and cleaned sales, features, the model artifact and a training checkpoint: one object in every bucket the data stack holds. */
 function sampleObjects(cfg: EnvironmentConfig): { bucket: string; key: string; body: Buffer }[] {
   const n = names(cfg);
   const rows = ["store,sku,date,units", ...Array.from({ length: 50 }, (_, i) => `s${i % 5},sku-${i},2026-11-23,${(i * 7) % 13}`)];
@@ -257,6 +303,8 @@ function sampleObjects(cfg: EnvironmentConfig): { bucket: string; key: string; b
     { bucket: n.dataBucket, key: "silver/sales/2026-11-23.csv", body: Buffer.from(rows.join("\n") + "\n") },
     { bucket: n.dataBucket, key: "artifacts/features/2026-11-23.json", body: Buffer.from(JSON.stringify({ features: ["lag7", "promo"] })) },
     { bucket: n.modelsBucket, key: cfg.sagemaker.modelDataKey, body: Buffer.from("model-bytes-for-the-sandbox") },
+    { bucket: n.dataBucket, key: "raw/sales/2026-11-23.csv", body: Buffer.from(rows.join("\n").toUpperCase()) },
+    { bucket: n.artifactsBucket, key: "checkpoints/train-1/ckpt-0001", body: Buffer.from("checkpoint-bytes") },
   ];
 }
 
@@ -351,10 +399,19 @@ async function costEstimate(outdir: string): Promise<string[]> {
   return stdout.trimEnd().split("\n");
 }
 
+/** `npm start [-- --keep]`: exit code 0 when every phase passed. */
+export async function main(argv: string[], extra: Omit<SandboxOptions, "keepEmulator"> = {}): Promise<number> {
+  const unknown = argv.filter((a) => a !== "--keep");
+  if (unknown.length) {
+    console.error(`npm start: unknown argument ${unknown.map((a) => `'${a}'`).join(", ")} (allowed: --keep)`);
+    return 2;
+  }
+  return (await runSandbox({ ...extra, keepEmulator: argv.includes("--keep") })).ok ? 0 : 1;
+}
+
 if (require.main === module) {
-  const keep = process.argv.includes("--keep");
-  runSandbox({ keepEmulator: keep }).then(
-    (r) => process.exit(r.ok ? 0 : 1),
+  main(process.argv.slice(2)).then(
+    (code) => process.exit(code),
     (e) => {
       console.error(e);
       process.exit(1);

@@ -57,10 +57,13 @@ export function ensureMirrorEnv(env: NodeJS.ProcessEnv = process.env): string | 
   return found;
 }
 
-/** Writes (once) the CLI config for the mirror and returns the env Terraform should run with. */
+/**
+ * Writes (once) the CLI config for the mirror and returns the env Terraform should run with.
+ * Terraform's upgrade check (checkpoint) is always off: these machines are meant to work offline.
+ */
 export function terraformEnv(base: NodeJS.ProcessEnv = process.env, workDir = path.resolve(__dirname, "..")): NodeJS.ProcessEnv {
   const mirror = base[MIRROR_ENV];
-  if (!mirror) return { ...base };
+  if (!mirror) return { ...base, CHECKPOINT_DISABLE: "1" };
   if (!fs.existsSync(path.join(mirror, "registry.terraform.io"))) {
     throw new Error(`${MIRROR_ENV}=${mirror} is not a provider mirror: ${path.join(mirror, "registry.terraform.io")} does not exist`);
   }
@@ -80,14 +83,19 @@ export function terraformEnv(base: NodeJS.ProcessEnv = process.env, workDir = pa
     "}",
     "",
   ].join("\n");
-  if (!fs.existsSync(file) || fs.readFileSync(file, "utf8") !== body) fs.writeFileSync(file, body);
+  if (!fs.existsSync(file) || fs.readFileSync(file, "utf8") !== body) {
+    // Runs at once (two ops runs, two sandboxes) must never read a half-written file: write aside, rename.
+    const tmp = `${file}.${process.pid}.tmp`;
+    fs.writeFileSync(tmp, body);
+    fs.renameSync(tmp, file);
+  }
   return { ...base, TF_CLI_CONFIG_FILE: file, CHECKPOINT_DISABLE: "1" };
 }
 
 /** Throws a message saying what to install when terraform is not on PATH or too old. */
 export function assertTerraform(min = [1, 10]): string {
   const { spawnSync } = require("child_process") as typeof import("child_process");
-  const r = spawnSync("terraform", ["version", "-json"], { encoding: "utf8" });
+  const r = spawnSync("terraform", ["version", "-json"], { encoding: "utf8", env: { ...process.env, CHECKPOINT_DISABLE: "1" } });
   if (r.error || r.status !== 0) {
     throw new Error("terraform is not installed or not on PATH: install Terraform >= 1.10 (https://developer.hashicorp.com/terraform/install)");
   }

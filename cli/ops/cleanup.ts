@@ -6,8 +6,11 @@
  *   and the scheduler's own EventBridge Scheduler schedules (`<function>-stop|start|stop-idle`),
  *   so neither a 07:00 start nor training can recreate what the teardown removes. Disabling the
  *   schedules (rather than throttling the function) means nothing fires at all: no throttled
- *   invocations, no retries into the dead-letter queue, no DLQ-depth alarm mid-teardown.
- *   Resume enables them again unless the environment's config keeps them disabled.
+ *   invocations, no retries into the dead-letter queue, no DLQ-depth alarm mid-teardown. They
+ *   stay disabled while compute is down (the ops stack outlives it): the scheduler would find
+ *   nothing to stop or start, and training needs the SageMaker role that goes with compute.
+ *   What was disabled is written to the pause record (locks.ts) first; resume enables exactly
+ *   that, unless the environment's config keeps the schedules disabled.
  * - cleanup: what Terraform does not own but would block or outlive a destroy: SageMaker
  *   endpoints created outside Terraform and the scheduler's stop records, load balancers /
  *   target groups / security groups the Kubernetes controllers created for the cluster, ECR
@@ -29,12 +32,16 @@ import { isScheduled } from "../../lambda/scheduler/plan";
 import { schedulerRecordPrefix } from "../../lambda/scheduler/records";
 import { applyEcrLifecycle, EcrImage } from "../../modules/ecr-lifecycle-sim";
 import { ecrLifecycleRules } from "../../modules/ecr-repository";
-import { errMsg, errName, OpsContext } from "./context";
+import { OpsContext } from "./context";
+import { errorLine, errorName } from "../../lambda/shared/errors";
+import { clearPauseRecord, PauseRecord, readPauseRecord, recordPaused } from "./locks";
 
 export interface Action {
   readonly kind: string;
   readonly id: string;
   readonly what: string;
+  /** EventBridge Scheduler group, for schedules. */
+  readonly group?: string;
   readonly run: () => Promise<void>;
 }
 
@@ -57,8 +64,8 @@ export async function runActions(ctx: OpsContext, actions: readonly Action[], dr
       ctx.log(`      ${a.what}: ${a.kind} ${a.id}`);
       out.push({ action: a, status: "done" });
     } catch (err) {
-      ctx.log(`      FAILED to ${a.what} ${a.kind} ${a.id}: ${errMsg(err)}`);
-      out.push({ action: a, status: "failed", error: errMsg(err) });
+      ctx.log(`      FAILED to ${a.what} ${a.kind} ${a.id}: ${errorLine(err)}`);
+      out.push({ action: a, status: "failed", error: errorLine(err) });
     }
   }
   return out;
@@ -121,31 +128,75 @@ export async function setScheduleState(ctx: OpsContext, name: string, groupName:
 }
 
 /**
- * Pause (enable=false) or resume (enable=true): the tagged EventBridge rules and the scheduler's
- * schedules that are not already in the wanted state. Resume leaves the schedules off where the
- * environment's config keeps them off.
+ * Pause: the tagged EventBridge rules and the scheduler's schedules that are enabled now.
+ * Those already disabled are left out: somebody switched them off, and resume must not switch
+ * them on.
  */
-async function switchActions(ctx: OpsContext, enable: boolean): Promise<{ actions: Action[]; notes: string[] }> {
-  const want = enable ? "ENABLED" : "DISABLED";
-  const what = enable ? "enable" : "disable";
+export async function pauseActions(ctx: OpsContext): Promise<{ actions: Action[]; notes: string[] }> {
   const actions: Action[] = [];
   const notes: string[] = [];
   for (const r of await scheduledRules(ctx)) {
-    if (r.state === want) notes.push(`rule ${r.name} already ${what}d`);
-    else actions.push({ kind: "rule", id: r.name, what, run: () => schedAws.setRuleEnabled(ctx.clients.events, r.name, enable) });
+    if (r.state === "DISABLED") notes.push(`rule ${r.name} already disabled`);
+    else actions.push({ kind: "rule", id: r.name, what: "disable", run: () => schedAws.setRuleEnabled(ctx.clients.events, r.name, false) });
   }
   const schedules = await schedulerSchedules(ctx);
   if (schedules.length === 0) notes.push(`no schedules for ${ctx.names.schedulerFunction} (ops stack not deployed)`);
   for (const s of schedules) {
-    if (s.state === want) notes.push(`schedule ${s.name} already ${what}d`);
-    else if (enable && ctx.cfg.schedule.enabled === false) notes.push(`schedule ${s.name} left disabled: the ${ctx.cfg.name} config has schedule.enabled false`);
-    else actions.push({ kind: "schedule", id: s.name, what, run: () => setScheduleState(ctx, s.name, s.groupName, want) });
+    if (s.state === "DISABLED") notes.push(`schedule ${s.name} already disabled`);
+    else actions.push({ kind: "schedule", id: s.name, what: "disable", group: s.groupName, run: () => setScheduleState(ctx, s.name, s.groupName, "DISABLED") });
   }
   return { actions, notes };
 }
 
-export const pauseActions = (ctx: OpsContext) => switchActions(ctx, false);
-export const resumeActions = (ctx: OpsContext) => switchActions(ctx, true);
+/**
+ * Pause for real: the pause record is written (added to) first, so that a run killed right
+ * after a disable still knows what to resume; then the actions run.
+ */
+export async function pause(ctx: OpsContext): Promise<{ actions: Action[]; outcomes: ActionOutcome[]; notes: string[] }> {
+  const { actions, notes } = await pauseActions(ctx);
+  if (actions.length) {
+    await recordPaused(ctx, {
+      rules: actions.filter((a) => a.kind === "rule").map((a) => a.id),
+      schedules: actions.filter((a) => a.kind === "schedule").map((a) => ({ name: a.id, groupName: a.group ?? "default" })),
+    });
+  }
+  return { actions, outcomes: await runActions(ctx, actions, false), notes };
+}
+
+/**
+ * Resume: what the pause record lists and is disabled now, nothing else; schedules stay off
+ * where the environment's config keeps them off. No record: no teardown paused anything.
+ */
+export async function resumeActions(ctx: OpsContext): Promise<{ actions: Action[]; notes: string[]; record?: PauseRecord }> {
+  const record = await readPauseRecord(ctx);
+  const actions: Action[] = [];
+  const notes: string[] = [];
+  if (!record) return { actions, notes: ["no pause record: no teardown paused anything"] };
+  const rules = new Map((await scheduledRules(ctx)).map((r) => [r.name, r]));
+  for (const name of record.rules) {
+    const r = rules.get(name);
+    if (!r) notes.push(`rule ${name} no longer exists`);
+    else if (r.state === "ENABLED") notes.push(`rule ${name} already enabled`);
+    else actions.push({ kind: "rule", id: name, what: "enable", run: () => schedAws.setRuleEnabled(ctx.clients.events, name, true) });
+  }
+  const schedules = new Map((await schedulerSchedules(ctx)).map((s) => [s.name, s]));
+  for (const p of record.schedules) {
+    const s = schedules.get(p.name);
+    if (!s) notes.push(`schedule ${p.name} no longer exists`);
+    else if (s.state === "ENABLED") notes.push(`schedule ${p.name} already enabled`);
+    else if (ctx.cfg.schedule.enabled === false) notes.push(`schedule ${p.name} left disabled: the ${ctx.cfg.name} config has schedule.enabled false`);
+    else actions.push({ kind: "schedule", id: p.name, what: "enable", group: s.groupName, run: () => setScheduleState(ctx, p.name, s.groupName, "ENABLED") });
+  }
+  return { actions, notes, record };
+}
+
+/** Resume for real; the record goes once every action succeeded (a failure keeps it for the rerun). */
+export async function resume(ctx: OpsContext): Promise<{ actions: Action[]; outcomes: ActionOutcome[]; notes: string[]; hadRecord: boolean }> {
+  const { actions, notes, record } = await resumeActions(ctx);
+  const outcomes = await runActions(ctx, actions, false);
+  if (record && outcomes.every((o) => o.status === "done")) await clearPauseRecord(ctx);
+  return { actions, outcomes, notes, hadRecord: !!record };
+}
 
 // ---- endpoints outside Terraform, scheduler records ------------------------------------------
 
@@ -196,7 +247,7 @@ export async function endpointCleanupActions(ctx: OpsContext): Promise<{ actions
           try {
             await sm.send(new DeleteEndpointConfigCommand({ EndpointConfigName: c.EndpointConfigName! }));
           } catch (err) {
-            if (!/could not find/i.test(errMsg(err))) throw err;
+            if (!/could not find/i.test(errorLine(err))) throw err;
           }
         },
       });
@@ -272,8 +323,8 @@ async function deleteSecurityGroup(ctx: OpsContext, id: string, attempts = 6): P
       await ctx.clients.ec2.send(new DeleteSecurityGroupCommand({ GroupId: id }));
       return;
     } catch (err) {
-      if (errName(err) === "InvalidGroup.NotFound") return;
-      if (errName(err) !== "DependencyViolation" || i >= attempts - 1) throw err;
+      if (errorName(err) === "InvalidGroup.NotFound") return;
+      if (errorName(err) !== "DependencyViolation" || i >= attempts - 1) throw err;
       await new Promise((r) => setTimeout(r, Math.min(30000, 2000 * 2 ** i)));
     }
   }
@@ -298,7 +349,7 @@ export async function ecrCleanupActions(ctx: OpsContext): Promise<{ actions: Act
         for (const d of page.imageDetails ?? []) images.push({ digest: d.imageDigest!, tags: d.imageTags ?? [], pushedAt: d.imagePushedAt?.getTime() ?? 0 });
       }
     } catch (err) {
-      if (errName(err) === "RepositoryNotFoundException") {
+      if (errorName(err) === "RepositoryNotFoundException") {
         notes.push(`repository ${repo} does not exist`);
         continue;
       }

@@ -130,4 +130,3 @@ export async function assertAccount(ctx: OpsContext): Promise<string> {
 }
 
 // The project's one set of error helpers (lambda/shared/errors.ts), under the names the ops modules use.
-export { errorName as errName, errorLine as errMsg } from "../../lambda/shared/errors";

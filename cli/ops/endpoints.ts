@@ -15,8 +15,9 @@ import { isScheduled } from "../../lambda/scheduler/plan";
 import { endpointRecordsPath, parseEndpointRecord, schedulerRecordPrefix } from "../../lambda/scheduler/records";
 import type { Summary } from "../../lambda/scheduler/types";
 import { formatSummary } from "../schedule";
-import { assertAccount, errMsg, OpsContext, OpsError } from "./context";
-import { formatTable } from "./plan";
+import { assertAccount, OpsContext, OpsError } from "./context";
+import { errorLine } from "../../lambda/shared/errors";
+import { formatTable } from "../table";
 import { buildServerlessConfig, opsTags, ServerlessOptions } from "./requests";
 
 export interface EndpointRow {
@@ -47,7 +48,7 @@ export async function listEndpointRows(ctx: OpsContext, windowSec: number, now =
         .map((v) => (v.ServerlessConfig ? `serverless ${v.ServerlessConfig.MemorySizeInMB} MB x${v.ServerlessConfig.MaxConcurrency}` : `${v.InstanceType} x${v.InitialInstanceCount}`))
         .join(", ");
     } catch (err) {
-      capacity = `config ${f!.configName}: ${errMsg(err)}`;
+      capacity = `config ${f!.configName}: ${errorLine(err)}`;
     }
     const tags = await schedAws.endpointTags(sm, e.arn);
     rows.push({ name: e.name, status: f!.status, capacity, invocations: sums.get(e.name), schedule: isScheduled(tags, ctx.cfg.schedule.name) ? tags.Schedule : tags.Schedule ? `${tags.Schedule} (other)` : "-" });
@@ -131,7 +132,7 @@ export async function toServerless(ctx: OpsContext, endpoint: string, o: ToServe
   try {
     await sm.send(new UpdateEndpointCommand({ EndpointName: endpoint, EndpointConfigName: input.EndpointConfigName }));
   } catch (err) {
-    throw new OpsError(`UpdateEndpoint ${endpoint} -> ${input.EndpointConfigName} failed (the new config is kept; rerun to retry): ${errMsg(err)}`);
+    throw new OpsError(`UpdateEndpoint ${endpoint} -> ${input.EndpointConfigName} failed (the new config is kept; rerun to retry): ${errorLine(err)}`);
   }
   const after = await sm.send(new DescribeEndpointCommand({ EndpointName: endpoint }));
   ctx.log(`UpdateEndpoint sent: ${endpoint} is ${after.EndpointStatus}; the old config ${ep.configName} is kept for a rollback`);

@@ -1,9 +1,11 @@
 /**
- * Pure decisions of the ops CLI: flag parsing, confirmation, step order, backup manifests,
- * spot-saving arithmetic, what a verify may leave behind, table formatting. No AWS here, so
- * every rule is unit-tested (test/cli/ops/plan.test.ts).
+ * Pure decisions of the ops CLI: flag parsing, confirmation, stack lifetimes and step order,
+ * backup manifests (and what makes one trustworthy), spot-saving arithmetic, what a verify may
+ * leave behind, byte formatting. No AWS here, so every rule is unit-tested
+ * (test/cli/ops/plan.test.ts).
  */
 import { InvalidArgumentError } from "commander";
+import { z } from "zod";
 import type { EnvironmentConfig } from "../../config/types";
 import type { PlatformStackKind } from "../../config/stacks";
 
@@ -87,13 +89,39 @@ export interface StepReport {
   readonly durationMs: number;
 }
 
-/** Consumers first: a consumer whose producer is gone can no longer be destroyed cleanly. */
-export function destroyOrder(includeData: boolean): StackKind[] {
-  return includeData ? ["ops", "compute", "data"] : ["ops", "compute"];
+/**
+ * Stack lifetimes, written once: the README, cli/README.md and `--help` say the same.
+ * - compute: ephemeral. Every teardown destroys it, every restore deploys it.
+ * - ops: persistent (the scheduler, and the nightly teardown/restore cycle, live there).
+ *   Destroyed only with --include-ops.
+ * - data: persistent (buckets, images, alerts, budgets). Destroyed only with --include-data,
+ *   after a backup of every object of every bucket it holds.
+ */
+export const STACK_LIFETIMES: Readonly<Record<StackKind, string>> = {
+  compute: "ephemeral: every teardown destroys it, restore deploys it",
+  ops: "persistent: destroyed only with --include-ops",
+  data: "persistent: destroyed only with --include-data (after a backup of every object)",
+};
+
+export interface StackSelection {
+  /** --include-ops */
+  readonly includeOps?: boolean;
+  /** --include-data */
+  readonly includeData?: boolean;
 }
 
-export function deployOrder(includeData: boolean): StackKind[] {
-  return includeData ? ["data", "compute", "ops"] : ["compute", "ops"];
+/** Consumers first (ops, compute, data): a consumer whose producer is gone can no longer be destroyed cleanly. */
+export function destroyOrder(sel: StackSelection = {}): StackKind[] {
+  return [...(sel.includeOps ? ["ops" as const] : []), "compute", ...(sel.includeData ? ["data" as const] : [])];
+}
+
+/**
+ * Producers first. Restore deploys compute always, and data and ops when asked or when their
+ * state says they are not deployed (a teardown with --include-data / --include-ops removed them).
+ */
+export function deployOrder(sel: StackSelection, states: Readonly<Partial<Record<StackKind, StackState>>> = {}): StackKind[] {
+  const wanted = (k: StackKind, asked?: boolean) => asked || (states[k] !== undefined && states[k] !== "deployed");
+  return [...(wanted("data", sel.includeData) ? ["data" as const] : []), "compute", ...(wanted("ops", sel.includeOps) ? ["ops" as const] : [])];
 }
 
 export type StackState = "deployed" | "empty" | "absent";
@@ -119,9 +147,13 @@ export function stacksToDestroy(states: Readonly<Record<string, StackState>>, or
 
 // ---- backups -----------------------------------------------------------------------------------
 
+/** The data stack's buckets, by the name a manifest entry gives its source. */
+export const BACKUP_SOURCES = ["data", "models", "artifacts"] as const;
+export type BackupSourceKind = (typeof BACKUP_SOURCES)[number];
+
 export interface ManifestEntry {
-  /** "data" or "models": which platform bucket it came from. */
-  readonly source: "data" | "models";
+  /** Which of the environment's buckets it came from. */
+  readonly source: BackupSourceKind;
   readonly bucket: string;
   readonly key: string;
   readonly size: number;
@@ -131,6 +163,13 @@ export interface ManifestEntry {
   readonly backupKey: string;
 }
 
+/**
+ * What a backup covers. "configured": the whole models bucket and the data bucket's
+ * `backupPrefixes` (what a restore of a kept data stack may need). "full": every object of
+ * every bucket of the data stack (taken before --include-data destroys them).
+ */
+export type BackupScopeKind = "configured" | "full";
+
 export interface Manifest {
   readonly version: 1;
   readonly env: string;
@@ -138,7 +177,9 @@ export interface Manifest {
   readonly createdAt: string;
   readonly accountId: string;
   readonly backupBucket: string;
-  readonly prefixes: { readonly data: readonly string[]; readonly models: readonly string[] };
+  /** @default "configured" (manifests written before full backups existed) */
+  readonly scope?: BackupScopeKind;
+  readonly prefixes: Readonly<Partial<Record<BackupSourceKind, readonly string[]>>>;
   readonly entries: readonly ManifestEntry[];
   readonly totalBytes: number;
 }
@@ -148,32 +189,123 @@ export function backupId(at: Date): string {
   return at.toISOString().replace(/[:.]/g, "-");
 }
 
+export const BACKUP_ID_RE = /^\d{4}-\d{2}-\d{2}T\d{2}-\d{2}-\d{2}-\d{3}Z$/;
+
+/** commander argParser for --backup: an id as backupId() writes it, never '' (which used to mean "latest"). */
+export function backupIdFlag(value: string): string {
+  if (!BACKUP_ID_RE.test(value)) throw new InvalidArgumentError(`--backup must be a backup id like 2026-11-24T16-05-09-123Z (omit the flag for the latest), got '${value}'`);
+  return value;
+}
+
 export const backupRoot = (env: string, id: string) => `${env}/${id}/`;
 export const manifestKey = (env: string, id: string) => `${backupRoot(env, id)}manifest.json`;
 export const backupObjectKey = (env: string, id: string, source: string, key: string) => `${backupRoot(env, id)}${source}/${key}`;
 
-/** What a backup covers: the whole models bucket (model artifacts) and the configured data prefixes. */
-export function backupScope(cfg: Pick<EnvironmentConfig, "backupPrefixes">): Manifest["prefixes"] {
-  return { data: [...cfg.backupPrefixes], models: [""] };
+/** What a backup covers: see BackupScopeKind. */
+export function backupScope(cfg: Pick<EnvironmentConfig, "backupPrefixes">, scope: BackupScopeKind = "configured"): Manifest["prefixes"] {
+  return scope === "full" ? { data: [""], models: [""], artifacts: [""] } : { data: [...cfg.backupPrefixes], models: [""] };
 }
 
 /** The newest backup id among `<env>/<id>/manifest.json` keys; undefined when none. */
 export function latestBackup(env: string, manifestKeys: readonly string[]): string | undefined {
   const re = new RegExp(`^${env.replace(/[^a-z0-9]/gi, "\\$&")}/([^/]+)/manifest\\.json$`);
-  const ids = manifestKeys.map((k) => re.exec(k)?.[1]).filter((x): x is string => !!x);
+  const ids = manifestKeys.map((k) => re.exec(k)?.[1]).filter((x): x is string => !!x && BACKUP_ID_RE.test(x));
   return ids.sort().pop();
 }
 
-export function parseManifest(text: string, where: string): Manifest {
-  let m: Manifest;
+const sha256Hex = z.string().regex(/^[0-9a-f]{64}$/, "64 lowercase hex digits");
+const prefixList = z.array(z.string());
+const manifestSchema = z
+  .object({
+    version: z.literal(1),
+    env: z.string(),
+    backupId: z.string().regex(BACKUP_ID_RE, "a backup id like 2026-11-24T16-05-09-123Z"),
+    createdAt: z.string(),
+    accountId: z.string().regex(/^\d{12}$/, "a 12-digit account id"),
+    backupBucket: z.string(),
+    scope: z.enum(["configured", "full"]).optional(),
+    prefixes: z.object({ data: prefixList.optional(), models: prefixList.optional(), artifacts: prefixList.optional() }).strict(),
+    entries: z.array(
+      z
+        .object({
+          source: z.enum(BACKUP_SOURCES),
+          bucket: z.string(),
+          key: z.string().min(1),
+          size: z.number().int().nonnegative(),
+          sha256: sha256Hex,
+          backupKey: z.string(),
+        })
+        .strict(),
+    ),
+    totalBytes: z.number().int().nonnegative(),
+  })
+  .strict();
+
+/** Where a manifest was found and what it must therefore say about itself. */
+export interface ManifestExpectations {
+  readonly env: string;
+  readonly backupId: string;
+  readonly accountId: string;
+  readonly backupBucket: string;
+  /** The environment's bucket of each source. */
+  readonly buckets: Readonly<Record<BackupSourceKind, string>>;
+  readonly backupPrefixes: readonly string[];
+}
+
+/**
+ * A manifest this tool wrote for this environment, or an error that names the first thing
+ * wrong: JSON, schema (field, value, what is allowed), the id, environment, account and backup
+ * bucket it must name, and for every entry a target that is one of the environment's data
+ * buckets under a prefix the backup covers (never the state or backup bucket), with the backup
+ * key the tool derives for it.
+ */
+export function parseManifest(text: string, where: string, expect?: ManifestExpectations): Manifest {
+  let raw: unknown;
   try {
-    m = JSON.parse(text) as Manifest;
+    raw = JSON.parse(text);
   } catch {
-    throw new Error(`${where} is not JSON`);
+    throw new Error(`${where} is not JSON: not a manifest this tool wrote`);
   }
-  if (m?.version !== 1 || !Array.isArray(m.entries) || m.entries.some((e) => typeof e.key !== "string" || typeof e.sha256 !== "string" || typeof e.size !== "number")) {
-    throw new Error(`${where} is not a version 1 backup manifest`);
+  const parsed = manifestSchema.safeParse(raw);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    const field = issue.path.join(".") || "(top level)";
+    const value = issue.path.reduce<unknown>((v, k) => (v as Record<string, unknown> | undefined)?.[k as string], raw);
+    throw new Error(`${where} is not a manifest this tool wrote: ${field} ${value === undefined ? "is missing" : `is ${JSON.stringify(value)?.slice(0, 80)}`} (${issue.message})`);
   }
+  const m = parsed.data as Manifest;
+  if (!expect) return m;
+  const mustBe = (field: string, got: unknown, want: unknown) => {
+    if (got !== want) throw new Error(`${where}: ${field} is ${JSON.stringify(got)}, but a backup of '${expect.env}' at this place must say ${JSON.stringify(want)}: refusing to restore from it`);
+  };
+  mustBe("backupId", m.backupId, expect.backupId);
+  mustBe("env", m.env, expect.env);
+  mustBe("accountId", m.accountId, expect.accountId);
+  mustBe("backupBucket", m.backupBucket, expect.backupBucket);
+  const scope = m.scope ?? "configured";
+  const allowed = backupScope({ backupPrefixes: expect.backupPrefixes }, scope);
+  for (const [source, prefixes] of Object.entries(m.prefixes) as [BackupSourceKind, readonly string[]][]) {
+    const ok = allowed[source];
+    const outside = prefixes.filter((p) => !ok?.some((a) => p.startsWith(a)));
+    if (outside.length) throw new Error(`${where}: prefixes.${source} ${JSON.stringify(outside)} is outside what a ${scope} backup of '${expect.env}' covers (${JSON.stringify(ok ?? [])})`);
+  }
+  let total = 0;
+  const seen = new Set<string>();
+  for (const e of m.entries) {
+    const target = `s3://${e.bucket}/${e.key}`;
+    if (e.bucket !== expect.buckets[e.source]) {
+      throw new Error(`${where}: entry ${target} names bucket ${e.bucket}, but ${e.source} objects of '${expect.env}' live in ${expect.buckets[e.source]} (never the state or backup bucket): refusing to restore`);
+    }
+    if (!(m.prefixes[e.source] ?? []).some((p) => e.key.startsWith(p))) {
+      throw new Error(`${where}: entry ${target} is outside the backup's prefixes for ${e.source} ${JSON.stringify(m.prefixes[e.source] ?? [])}: refusing to restore`);
+    }
+    const want = backupObjectKey(expect.env, expect.backupId, e.source, e.key);
+    if (e.backupKey !== want) throw new Error(`${where}: entry ${target} has backupKey ${e.backupKey}, expected ${want}: refusing to restore`);
+    if (seen.has(target)) throw new Error(`${where}: entry ${target} is listed twice`);
+    seen.add(target);
+    total += e.size;
+  }
+  if (total !== m.totalBytes) throw new Error(`${where}: totalBytes is ${m.totalBytes}, but the entries add up to ${total}: the manifest was edited or cut short`);
   return m;
 }
 
@@ -304,12 +436,6 @@ export function arnKind(arn: string): string {
 }
 
 // ---- output ----------------------------------------------------------------------------------------
-
-export function formatTable(head: readonly string[], rows: readonly (readonly string[])[]): string {
-  const width = head.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? "").length)));
-  const line = (r: readonly string[]) => r.map((c, i) => (i === r.length - 1 ? c : (c ?? "").padEnd(width[i]))).join("  ").trimEnd();
-  return [line(head), ...rows.map(line)].join("\n");
-}
 
 export function formatBytes(n: number): string {
   if (n < 1024) return `${n} B`;

@@ -82,6 +82,17 @@ function trainingParts(cfg: EnvironmentConfig, o: TrainingOptions, name: string)
   };
 }
 
+/**
+ * Every check of the training flags that needs no config: the CLI runs it before it builds a
+ * context (which needs credentials, an emulator for sandbox), so bad input is named first.
+ */
+export function validateTrainingFlags(o: Pick<TuningOptions, "jobName" | "maxRuntimeSec" | "maxWaitSec" | "maxJobs" | "maxParallel"> & { readonly tuning?: boolean }): void {
+  const maxRuntimeSec = o.maxRuntimeSec ?? 3600;
+  validateSpotTimes(maxRuntimeSec, o.maxWaitSec ?? maxRuntimeSec * 2);
+  if (o.jobName !== undefined) validateJobName(o.jobName, o.tuning ? 32 : 63);
+  if (o.tuning && (o.maxParallel ?? 2) > (o.maxJobs ?? 10)) throw new Error(`--max-parallel (${o.maxParallel ?? 2}) cannot exceed --max-jobs (${o.maxJobs ?? 10})`);
+}
+
 export function buildTrainingJobRequest(cfg: EnvironmentConfig, o: TrainingOptions = {}): CreateTrainingJobRequest {
   const name = o.jobName ? validateJobName(o.jobName, 63) : jobName(`${names(cfg).prefix}-train`, o.now ?? new Date(), 63);
   return {

@@ -15,9 +15,11 @@ import { DescribeLogGroupsCommand, paginateDescribeLogGroups } from "@aws-sdk/cl
 import { HeadBucketCommand } from "@aws-sdk/client-s3";
 import { GetFunctionCommand } from "@aws-sdk/client-lambda";
 import { DescribeRuleCommand } from "@aws-sdk/client-eventbridge";
-import { errMsg, errName, OpsContext } from "./context";
+import { OpsContext } from "./context";
+import { errorLine, errorName } from "../../lambda/shared/errors";
 import { isClusterOwned } from "./cleanup";
-import { arnKind, classifyLeftovers, formatTable, Leftover, VerdictRow } from "./plan";
+import { arnKind, classifyLeftovers, Leftover, VerdictRow } from "./plan";
+import { formatTable } from "../table";
 
 type Tags = Record<string, string>;
 const tagMap = (tags?: readonly { Key?: string; Value?: string }[]): Tags => Object.fromEntries((tags ?? []).map((t) => [t.Key!, t.Value ?? ""]));
@@ -54,14 +56,14 @@ async function fromTaggingApi(ctx: OpsContext): Promise<(Leftover & { arn: strin
   try {
     return await taggedPages(ctx);
   } catch (err) {
-    ctx.log(`      tagging API failed unfiltered (${errName(err) || errMsg(err)}): asking per resource type`);
+    ctx.log(`      tagging API failed unfiltered (${errorName(err) || errorLine(err)}): asking per resource type`);
   }
   const out: (Leftover & { arn: string })[] = [];
   for (const t of TAGGING_TYPES) {
     try {
       out.push(...(await taggedPages(ctx, [t])));
     } catch (err) {
-      ctx.log(`      tagging API failed for ${t} (${errName(err) || errMsg(err)}): relying on the per-service listings`);
+      ctx.log(`      tagging API failed for ${t} (${errorName(err) || errorLine(err)}): relying on the per-service listings`);
     }
   }
   return out;
@@ -156,8 +158,8 @@ export async function stillExists(ctx: OpsContext, arn: string): Promise<boolean
         return undefined;
     }
   } catch (err) {
-    const n = errName(err);
-    if (/NotFound|NoSuch|ResourceNotFoundException/.test(n) || n === "NotFound" || /could not find|does not exist|not found/i.test(errMsg(err))) return false;
+    const n = errorName(err);
+    if (/NotFound|NoSuch|ResourceNotFoundException/.test(n) || n === "NotFound" || /could not find|does not exist|not found/i.test(errorLine(err))) return false;
     throw err;
   }
 }

@@ -31,10 +31,15 @@ export function stoppedScaling(current: Scaling): Scaling {
   return { minSize: 0, desiredSize: 0, maxSize: Math.max(1, current.maxSize) };
 }
 
-/** The exact sizes start must put back: the record, all three fields. */
+/**
+ * The sizes start puts back: the record's min and desired, and its max unless somebody raised
+ * the max while the group was stopped (stop keeps max, so a higher one was set by hand): that
+ * one is kept, not reverted. undefined when the group already runs at them.
+ */
 export function scalingToRestore(current: Scaling, record: NodegroupRecord | undefined): Scaling | undefined {
-  if (!record || scalingEquals(current, record.scaling)) return undefined;
-  return { ...record.scaling };
+  if (!record) return undefined;
+  const target = { ...record.scaling, maxSize: Math.max(record.scaling.maxSize, current.maxSize) };
+  return scalingEquals(current, target) ? undefined : target;
 }
 
 export const fmtScaling = (s: Scaling) => `min ${s.minSize}/desired ${s.desiredSize}/max ${s.maxSize}`;
@@ -100,10 +105,11 @@ export function planNodegroupStart(ng: NodegroupFacts, record: NodegroupRecord |
     return { do: "skip", reason: "record belongs to an earlier node group with this name (recreated since): record removed, group left as is", dropRecord: true };
   }
   const target = scalingToRestore(ng.scaling, record);
-  if (!target) return { do: "skip", reason: `already running at the recorded ${fmtScaling(record.scaling)}: record removed`, dropRecord: true };
+  if (!target) return { do: "skip", reason: `already running at the recorded ${fmtScaling(ng.scaling)}: record removed`, dropRecord: true };
   if (ng.status === "DELETING") return { do: "skip", reason: "node group is DELETING" };
   if (ng.status !== "ACTIVE") return { do: "wait", reason: `node group ${WAITABLE_NODEGROUP} (${ng.status})` };
-  return { do: "start", target, reason: `restored ${fmtScaling(target)} recorded at ${record.stoppedAt}` };
+  const raised = target.maxSize > record.scaling.maxSize ? `; kept max ${target.maxSize}, raised while stopped (recorded max ${record.scaling.maxSize})` : "";
+  return { do: "start", target, reason: `restored ${fmtScaling(target)} recorded at ${record.stoppedAt}${raised}` };
 }
 
 /** Endpoint statuses a stop may delete from. Others are mid-change (or Failed) and left alone. */

@@ -32,7 +32,7 @@ afterAll(() => {
 
 const phase = (name: string) => report.phases.find((p) => p.phase === name);
 
-test.each(["preflight", "emulator", "deploy", "second plan is empty", "verify", "seed sample data", "schedule", "cost estimate", "teardown", "restore"])(
+test.each(["preflight", "emulator", "synth", "deploy", "second plan is empty", "verify", "seed sample data", "schedule", "cost estimate", "teardown", "restore"])(
   "phase '%s' passes",
   (name) => {
     const p = phase(name);
@@ -56,18 +56,22 @@ test("the scheduler took node groups to zero and back exactly, and recreated the
   expect(d).toMatch(/retail-forecast-sandbox-forecast recreated/);
 });
 
-test("the restore brought back a file lost after the teardown, byte for byte", () => {
-  expect(phase("teardown")!.details.join("\n")).toMatch(/deleted s3:\/\/retail-forecast-sandbox-data-123456789012\/silver\/sales/);
-  expect(phase("restore")!.details.join("\n")).toMatch(/3 seeded objects match byte for byte/);
+test("--include-data backed up every object of the data stack (raw/ and the artifacts bucket too) and the restore brought all of it back, byte for byte", () => {
+  expect(phase("teardown")!.details.join("\n")).toMatch(/sandbox-data destroyed after backup [0-9TZ-]+: all 5 seeded objects in it, raw\/ and the artifacts bucket included/);
+  expect(phase("restore")!.details.join("\n")).toMatch(/5 seeded objects match byte for byte \(restored from backup [0-9TZ-]+\); schedules resumed/);
 });
 
 test("the teardown dry run changed nothing and a rerun after the teardown is idempotent", () => {
   const d = phase("teardown")!.details.join("\n");
   expect(d).toMatch(/dry run printed the plan and changed nothing \(cluster still ACTIVE\)/);
-  expect(d).toMatch(/rerun: .*destroy sandbox-compute skipped/);
+  expect(d).toMatch(/rerun: prepare done, backup done, pause skipped, cleanup (done|skipped), destroy sandbox-compute skipped, empty sandbox-data done, destroy sandbox-data done, verify done/);
 });
 
-test("the teardown paused the deployed scheduler schedules and training rule before destroying ops", () => {
+test("teardown ran from the ops CLI's own synth in a directory that did not exist (a fresh checkout), after terraform init of what it destroys", () => {
+  expect(lines.join("\n")).toMatch(/done: synthesized sandbox into .*ops-runs\/sandbox-[^;]+; terraform 1\.\d+\.\d+ initialized sandbox-compute \(provider/);
+});
+
+test("the teardown paused the deployed scheduler schedules and training rule; they stayed paused while compute was gone (ops persists)", () => {
   const paused = lines.filter((l) => /^\s+disable: (schedule|rule) /.test(l)).map((l) => l.trim());
   expect(paused.sort()).toEqual([
     "disable: rule retail-forecast-sandbox-scheduled-training",
@@ -78,8 +82,8 @@ test("the teardown paused the deployed scheduler schedules and training rule bef
   expect(lines.filter((l) => /FAILED to/.test(l))).toEqual([]);
 });
 
-test("teardown left only the persistent data and bootstrap stacks", () => {
-  expect(phase("teardown")!.details.join("\n")).toMatch(/only sandbox-data and sandbox-bootstrap resources remain/);
+test("teardown left only the persistent ops, data and bootstrap stacks", () => {
+  expect(phase("teardown")!.details.join("\n")).toMatch(/compute destroyed; sandbox-ops kept with its schedules paused \(DISABLED, DISABLED, DISABLED\); only sandbox-ops, sandbox-data and sandbox-bootstrap resources remain/);
 });
 
 test("no emulator process is left behind", () => {

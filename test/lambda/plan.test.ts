@@ -75,7 +75,16 @@ describe("node group stop", () => {
 describe("node group start", () => {
   test("restores exactly the recorded three sizes", () => {
     expect(scalingToRestore({ minSize: 0, desiredSize: 0, maxSize: 5 }, record(2, 3, 5))).toEqual({ minSize: 2, desiredSize: 3, maxSize: 5 });
-    expect(planNodegroupStart(ng(0, 0, 9), record(1, 2, 4))).toMatchObject({ do: "start", target: { minSize: 1, desiredSize: 2, maxSize: 4 } });
+    expect(planNodegroupStart(ng(0, 0, 3), record(1, 2, 4))).toMatchObject({ do: "start", target: { minSize: 1, desiredSize: 2, maxSize: 4 } });
+  });
+  test("keeps a max raised by hand while the group was stopped, and says so", () => {
+    expect(planNodegroupStart(ng(0, 0, 9), record(1, 2, 4))).toEqual({
+      do: "start",
+      target: { minSize: 1, desiredSize: 2, maxSize: 9 },
+      reason: "restored min 1/desired 2/max 9 recorded at 2026-11-24T19:00:00.000Z; kept max 9, raised while stopped (recorded max 4)",
+    });
+    // running at the record's min and desired with the raised max: nothing to do
+    expect(planNodegroupStart(ng(1, 2, 9), record(1, 2, 4))).toMatchObject({ do: "skip", dropRecord: true });
   });
   test("no record: left alone, and the reason says so", () => {
     expect(planNodegroupStart(ng(0, 0, 3), undefined)).toEqual({ do: "skip", reason: "no stop record: left as is" });

@@ -4,13 +4,14 @@ import { loadEnvironment } from "../../../config";
 import {
   arnKind,
   backupId,
+  backupIdFlag,
+  ManifestExpectations,
   backoffDelayMs,
   classifyLeftovers,
   confirmDecision,
   deployOrder,
   destroyOrder,
   diffManifest,
-  formatTable,
   instanceTypeFlag,
   intFlag,
   jobName,
@@ -27,6 +28,7 @@ import {
 import { buildServerlessConfig, buildTrainingJobRequest, buildTuningJobRequest } from "../../../cli/ops/requests";
 import { imagesBeyondRetention, isClusterOwned } from "../../../cli/ops/cleanup";
 import { arnId } from "../../../cli/ops/verify";
+import { formatTable } from "../../../cli/table";
 
 const dev = loadEnvironment("dev");
 const AT = new Date("2026-11-24T16:05:09.123Z");
@@ -77,12 +79,18 @@ describe("confirmation", () => {
   });
 });
 
-describe("step order", () => {
-  test("destroy runs consumers first; data only when asked", () => {
-    expect(destroyOrder(false)).toEqual(["ops", "compute"]);
-    expect(destroyOrder(true)).toEqual(["ops", "compute", "data"]);
-    expect(deployOrder(false)).toEqual(["compute", "ops"]);
-    expect(deployOrder(true)).toEqual(["data", "compute", "ops"]);
+describe("step order and lifetimes", () => {
+  test("teardown destroys compute only by default; ops and data only when asked, consumers first", () => {
+    expect(destroyOrder()).toEqual(["compute"]);
+    expect(destroyOrder({ includeOps: true })).toEqual(["ops", "compute"]);
+    expect(destroyOrder({ includeData: true })).toEqual(["compute", "data"]);
+    expect(destroyOrder({ includeOps: true, includeData: true })).toEqual(["ops", "compute", "data"]);
+  });
+  test("restore deploys compute always, data and ops when asked or when their state says they are gone, producers first", () => {
+    expect(deployOrder({}, { data: "deployed", compute: "empty", ops: "deployed" })).toEqual(["compute"]);
+    expect(deployOrder({}, { data: "empty", compute: "empty", ops: "absent" })).toEqual(["data", "compute", "ops"]);
+    expect(deployOrder({ includeOps: true }, { data: "deployed", ops: "deployed" })).toEqual(["compute", "ops"]);
+    expect(deployOrder({ includeData: true })).toEqual(["data", "compute"]);
   });
   test("stacks already destroyed or never deployed are skipped, so a rerun finishes the job", () => {
     const r = stacksToDestroy({ "dev-ops": "empty", "dev-compute": "deployed" }, ["dev-ops", "dev-compute"]);
@@ -94,31 +102,49 @@ describe("step order", () => {
 });
 
 describe("backup manifests", () => {
+  const ID = backupId(AT);
+  const hex = (c: string) => c.repeat(64);
   const manifest: Manifest = {
     version: 1,
     env: "dev",
-    backupId: backupId(AT),
+    backupId: ID,
     createdAt: AT.toISOString(),
-    accountId: "1",
+    accountId: "111111111111",
     backupBucket: "b",
     prefixes: { data: ["silver/"], models: [""] },
     entries: [
-      { source: "data", bucket: "d", key: "silver/a.parquet", size: 3, sha256: "aa", backupKey: "dev/x/data/silver/a.parquet" },
-      { source: "models", bucket: "m", key: "model.tar.gz", size: 5, sha256: "bb", backupKey: "dev/x/models/model.tar.gz" },
+      { source: "data", bucket: "d", key: "silver/a.parquet", size: 3, sha256: hex("a"), backupKey: `dev/${ID}/data/silver/a.parquet` },
+      { source: "models", bucket: "m", key: "model.tar.gz", size: 5, sha256: hex("b"), backupKey: `dev/${ID}/models/model.tar.gz` },
     ],
     totalBytes: 8,
   };
+  const expectations: ManifestExpectations = {
+    env: "dev",
+    backupId: ID,
+    accountId: "111111111111",
+    backupBucket: "b",
+    buckets: { data: "d", models: "m", artifacts: "a" },
+    backupPrefixes: ["silver/", "artifacts/"],
+  };
+  const parse = (m: unknown) => parseManifest(JSON.stringify(m), "s3://b/k", expectations);
+  const withEntry = (patch: Partial<Manifest["entries"][number]>) => ({ ...manifest, entries: [{ ...manifest.entries[0], ...patch }, manifest.entries[1]] });
+
   test("backup ids sort by time and are S3-safe", () => {
     expect(backupId(AT)).toBe("2026-11-24T16-05-09-123Z");
     expect(backupId(new Date("2026-11-25T00:00:00Z")) > backupId(AT)).toBe(true);
   });
   test("latest backup is the newest manifest of that environment only", () => {
-    const keys = ["dev/2026-11-01T00-00-00-000Z/manifest.json", "dev/2026-11-24T16-05-09-123Z/manifest.json", "devx/2027-01-01T00-00-00-000Z/manifest.json", "dev/2026-12-01T00-00-00-000Z/data/x"];
+    const keys = ["dev/2026-11-01T00-00-00-000Z/manifest.json", "dev/2026-11-24T16-05-09-123Z/manifest.json", "devx/2027-01-01T00-00-00-000Z/manifest.json", "dev/2026-12-01T00-00-00-000Z/data/x", "dev/zzz-not-an-id/manifest.json"];
     expect(latestBackup("dev", keys)).toBe("2026-11-24T16-05-09-123Z");
     expect(latestBackup("staging", keys)).toBeUndefined();
   });
+  test("fails when --backup is empty or not a backup id (it used to mean 'latest')", () => {
+    expect(() => backupIdFlag("")).toThrow("--backup must be a backup id like 2026-11-24T16-05-09-123Z (omit the flag for the latest), got ''");
+    expect(() => backupIdFlag("../prod/x")).toThrow(InvalidArgumentError);
+    expect(backupIdFlag(ID)).toBe(ID);
+  });
   test("restore copies what is missing or different and skips identical objects", () => {
-    const actions = planRestore(manifest, new Map([["d/silver/a.parquet", { size: 3, sha256: "aa" }]]));
+    const actions = planRestore(manifest, new Map([["d/silver/a.parquet", { size: 3, sha256: hex("a") }]]));
     expect(actions.map((a) => [a.entry.key, a.do])).toEqual([
       ["silver/a.parquet", "skip"],
       ["model.tar.gz", "copy"],
@@ -128,12 +154,40 @@ describe("backup manifests", () => {
   test("diff reports missing and mismatched objects", () => {
     const d = diffManifest(manifest, new Map([["d/silver/a.parquet", { size: 3, sha256: "xx" }]]));
     expect(d).toEqual({ matching: 0, missing: ["s3://m/model.tar.gz"], mismatched: ["s3://d/silver/a.parquet"] });
-    expect(diffManifest(manifest, new Map([["d/silver/a.parquet", { size: 3, sha256: "aa" }], ["m/model.tar.gz", { size: 5, sha256: "bb" }]])).matching).toBe(2);
+    expect(diffManifest(manifest, new Map([["d/silver/a.parquet", { size: 3, sha256: hex("a") }], ["m/model.tar.gz", { size: 5, sha256: hex("b") }]])).matching).toBe(2);
   });
-  test("fails when a manifest is not JSON or not version 1", () => {
+  test("a manifest this tool wrote for this environment passes", () => {
+    expect(parse(manifest).entries).toHaveLength(2);
+  });
+  test("fails when a manifest is not JSON or not the tool's schema, naming the field and value", () => {
     expect(() => parseManifest("{", "s3://b/k")).toThrow("s3://b/k is not JSON");
-    expect(() => parseManifest(JSON.stringify({ version: 2, entries: [] }), "s3://b/k")).toThrow(/not a version 1/);
-    expect(parseManifest(JSON.stringify(manifest), "x").entries).toHaveLength(2);
+    expect(() => parse({ ...manifest, version: 2 })).toThrow(/s3:\/\/b\/k is not a manifest this tool wrote: version is 2/);
+    expect(() => parse(withEntry({ sha256: "aa" }))).toThrow(/entries\.0\.sha256 is "aa" \(64 lowercase hex digits\)/);
+    expect(() => parse(withEntry({ size: -1 }))).toThrow(/entries\.0\.size is -1/);
+    expect(() => parse({ ...manifest, extra: 1 })).toThrow(/not a manifest this tool wrote/);
+    const { totalBytes: _t, ...noTotal } = manifest;
+    expect(() => parse(noTotal)).toThrow(/totalBytes is missing/);
+  });
+  test("fails when a manifest is incomplete: entries cut short no longer add up to totalBytes", () => {
+    expect(() => parse({ ...manifest, entries: manifest.entries.slice(0, 1) })).toThrow("s3://b/k: totalBytes is 8, but the entries add up to 3: the manifest was edited or cut short");
+  });
+  test("fails when a manifest names another backup, environment, account or backup bucket", () => {
+    expect(() => parse({ ...manifest, backupId: "2026-01-01T00-00-00-000Z" })).toThrow(/backupId is "2026-01-01T00-00-00-000Z", but a backup of 'dev' at this place must say "2026-11-24T16-05-09-123Z"/);
+    expect(() => parse({ ...manifest, env: "prod" })).toThrow(/env is "prod"/);
+    expect(() => parse({ ...manifest, accountId: "222222222222" })).toThrow(/accountId is "222222222222"/);
+    expect(() => parse({ ...manifest, backupBucket: "other" })).toThrow(/backupBucket is "other"/);
+  });
+  test("fails when an entry is out of scope: the state bucket, another bucket, another prefix, another backup's copy", () => {
+    expect(() => parse(withEntry({ bucket: "retail-forecast-dev-tfstate-111111111111", key: "silver/a.parquet" }))).toThrow(
+      /entry s3:\/\/retail-forecast-dev-tfstate-111111111111\/silver\/a\.parquet names bucket retail-forecast-dev-tfstate-111111111111, but data objects of 'dev' live in d \(never the state or backup bucket\)/,
+    );
+    expect(() => parse(withEntry({ key: "raw/a.csv", backupKey: `dev/${ID}/data/raw/a.csv` }))).toThrow(/entry s3:\/\/d\/raw\/a\.csv is outside the backup's prefixes for data \["silver\/"\]/);
+    expect(() => parse({ ...manifest, prefixes: { data: [""], models: [""] } })).toThrow(/prefixes\.data \[""\] is outside what a configured backup of 'dev' covers/);
+    expect(() => parse(withEntry({ backupKey: "dev/2020-01-01T00-00-00-000Z/data/silver/a.parquet" }))).toThrow(/has backupKey dev\/2020-01-01T00-00-00-000Z\/data\/silver\/a\.parquet, expected dev\/2026-11-24T16-05-09-123Z\/data\/silver\/a\.parquet/);
+  });
+  test("a full backup (taken before --include-data) may cover every prefix of all three buckets", () => {
+    const full = { ...manifest, scope: "full", prefixes: { data: [""], models: [""], artifacts: [""] }, entries: [...manifest.entries, { source: "artifacts", bucket: "a", key: "x", size: 0, sha256: hex("c"), backupKey: `dev/${ID}/artifacts/x` }] };
+    expect(parse(full).entries).toHaveLength(3);
   });
 });
 
@@ -249,6 +303,9 @@ describe("clean-up and verify decisions", () => {
   });
   test("tables pad columns and trim trailing space", () => {
     expect(formatTable(["A", "BB"], [["xyz", "1"]])).toBe("A    BB\nxyz  1");
+  });
+  test("tables measure display width: wide characters and colour codes keep the columns aligned", () => {
+    expect(formatTable(["NAME", "X"], [["数据", "1"], ["\u001b[31mred\u001b[0m", "2"], ["abcd", "3"]])).toBe("NAME  X\n数据  1\n\u001b[31mred\u001b[0m   2\nabcd  3");
   });
 });
 

@@ -3,7 +3,7 @@
  * its own schedule name and record prefix, so tests share one emulator without seeing each
  * other's resources.
  */
-import { DeleteNodegroupCommand } from "@aws-sdk/client-eks";
+import { DeleteNodegroupCommand, UpdateNodegroupConfigCommand } from "@aws-sdk/client-eks";
 import { CreateEndpointCommand } from "@aws-sdk/client-sagemaker";
 import { PutParameterCommand } from "@aws-sdk/client-ssm";
 import { PutMetricDataCommand } from "@aws-sdk/client-cloudwatch";
@@ -121,6 +121,19 @@ describe("stop then start", () => {
     expect(JSON.parse(first!).scaling).toEqual({ minSize: 2, desiredSize: 4, maxSize: 6 });
     await run("start", s);
     expect(await fx.scalingOf(c.eks, s.p("c"), "ng")).toEqual({ minSize: 2, desiredSize: 4, maxSize: 6 });
+  });
+
+  test("start keeps a max raised by hand while the group was stopped (and says so) instead of reverting it", async () => {
+    const s = schedule();
+    await fx.createCluster(c.eks, s.p("m"));
+    await fx.createNodegroup(c.eks, s.p("m"), "ng", { minSize: 2, desiredSize: 3, maxSize: 5 }, { Schedule: s.scheduleName });
+    await run("stop", s);
+    await c.eks.send(new UpdateNodegroupConfigCommand({ clusterName: s.p("m"), nodegroupName: "ng", scalingConfig: { minSize: 0, desiredSize: 0, maxSize: 8 } }));
+
+    const start = await run("start", s);
+
+    expect(await fx.scalingOf(c.eks, s.p("m"), "ng")).toEqual({ minSize: 2, desiredSize: 3, maxSize: 8 });
+    expect(byId(start, `${s.p("m")}/ng`)).toMatchObject({ outcome: "started", reason: expect.stringContaining("kept max 8, raised while stopped (recorded max 5)") });
   });
 
   test("start without a record leaves the node group alone and says so", async () => {
