@@ -29,7 +29,7 @@ import {
 } from "@aws-sdk/client-resource-groups-tagging-api";
 import { Emulator, startEmulator } from "../../sandbox/emulator";
 import { awsClientConfig, EMULATOR_CREDENTIALS } from "../../lambda/shared/aws-client";
-import { MIRROR_ENV, terraformEnv } from "../../tools/terraform-cli";
+import { ensureMirrorEnv, MIRROR_ENV, terraformEnv } from "../../tools/terraform-cli";
 
 const FIXTURE = path.join(__dirname, "fixtures", "platform");
 const REGION = "us-east-1";
@@ -94,9 +94,10 @@ async function allResources(input: GetResourcesCommandInput): Promise<ResourceTa
 }
 
 beforeAll(async () => {
-  if (!process.env[MIRROR_ENV]) {
+  // as every script of the project finds it: TF_PROVIDER_MIRROR, else a mirror on disk
+  if (!ensureMirrorEnv()) {
     throw new Error(
-      `${MIRROR_ENV} is not set: these tests run the real hashicorp/aws provider, installed from a filesystem mirror. ` +
+      `${MIRROR_ENV} is not set and no mirror was found on disk: these tests run the real hashicorp/aws provider, installed from a filesystem mirror. ` +
         `Set ${MIRROR_ENV} to the folder holding registry.terraform.io/hashicorp/aws/5.100.0 (e.g. /opt/tf-plugins).`,
     );
   }

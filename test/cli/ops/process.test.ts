@@ -73,7 +73,7 @@ async function until(what: string, check: () => Promise<boolean>, ms = 60_000) {
 const events = (log: string) => (fs.existsSync(log) ? fs.readFileSync(log, "utf8").trim().split("\n").map((l) => JSON.parse(l)) : []);
 
 test("a teardown from a fresh checkout (no cdktf.out, as the teardown workflow runs it) synthesizes into its own directory and finishes", async () => {
-  // GIVEN a checkout of the repository's files with no cdktf.out (node_modules linked, the scheduler bundle built)
+  // GIVEN a checkout of the repository's files with no cdktf.out and no built bundle (node_modules linked)
   const checkout = path.join(tmp, "checkout");
   const files = execFileSync("git", ["ls-files", "-co", "--exclude-standard", "-z"], { cwd: REPO, encoding: "utf8" }).split("\0").filter(Boolean);
   for (const file of files) {
@@ -82,19 +82,19 @@ test("a teardown from a fresh checkout (no cdktf.out, as the teardown workflow r
     fs.copyFileSync(path.join(REPO, file), path.join(checkout, file));
   }
   fs.symlinkSync(path.join(REPO, "node_modules"), path.join(checkout, "node_modules"));
-  fs.mkdirSync(path.join(checkout, "dist", "lambda"), { recursive: true });
-  fs.copyFileSync(path.join(REPO, "dist", "lambda", "scheduler.zip"), path.join(checkout, "dist", "lambda", "scheduler.zip"));
   expect(fs.existsSync(path.join(checkout, "cdktf.out"))).toBe(false);
+  expect(fs.existsSync(path.join(checkout, "dist"))).toBe(false);
   await environment();
   const log = path.join(tmp, "fresh.log");
 
   // WHEN
   const r = await ops(checkout, ["teardown", "sandbox", "--yes"], { FAKE_CDKTF_LOG: log }).done;
 
-  // THEN it completed, the fake cdktf ran from this run's own synth, and the run's directory is gone again
+  // THEN it built the bundle, completed, the fake cdktf ran from this run's own synth, and the run's directory is gone again
   expect(r.stderr.replace(/\(node:\d+\)[^\n]*\n/g, "")).toBe("");
   expect(r.code).toBe(0);
-  expect(r.stdout).toMatch(/\[1\/\d+\] prepare \.\.\.\n\s+done: synthesized sandbox into cdktf\.out\/ops\/sandbox-/);
+  expect(r.stdout).toMatch(/\[1\/\d+\] prepare \.\.\.\n\s+scheduler bundle rebuilt \([^)]*\): dist\/lambda\/scheduler\.zip.*\n\s+done: synthesized sandbox into cdktf\.out\/ops\/sandbox-/);
+  expect(fs.existsSync(path.join(checkout, "dist", "lambda", "scheduler.zip"))).toBe(true);
   const locked = events(log).find((e) => e.event === "locked");
   expect(locked.outdir).toContain(path.join(checkout, "cdktf.out", "ops", "sandbox-"));
   expect(fs.existsSync(locked.outdir)).toBe(false);
