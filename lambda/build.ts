@@ -15,6 +15,7 @@ import { createHash } from "crypto";
 import type { Plugin } from "esbuild";
 import * as fs from "fs";
 import * as path from "path";
+import { writeAtomic } from "../tools/write-atomic";
 import { zipEntries } from "../tools/zip";
 
 export interface LambdaFunctionSpec {
@@ -77,18 +78,6 @@ function hashFile(root: string, rel: string): string | undefined {
   }
 }
 
-/** Writes via a temporary file and a rename, so a reader (or a second build) never sees half a file. */
-function writeAtomic(file: string, data: Buffer | string): void {
-  fs.mkdirSync(path.dirname(file), { recursive: true });
-  const tmp = `${file}.tmp-${process.pid}`;
-  try {
-    fs.writeFileSync(tmp, data);
-    fs.renameSync(tmp, file);
-  } finally {
-    fs.rmSync(tmp, { force: true });
-  }
-}
-
 export interface BuildResult {
   readonly name: string;
   readonly outfile: string;
@@ -127,9 +116,9 @@ export async function buildLambda(fn: LambdaFunctionSpec, root = ROOT): Promise<
   for (const rel of [...projectFiles, ...BUILD_INPUTS].sort()) inputs[rel] = hashFile(root, rel) ?? "missing";
   const manifest: BuildManifest = { version: 1, esbuild: esbuild.version, inputs };
   // The zip first and the manifest last: killed in between, the old manifest no longer matches and the next synth rebuilds.
-  writeAtomic(outfile, code);
-  writeAtomic(bundleZipPath(fn.name, root), zip);
-  writeAtomic(buildManifestPath(fn.name, root), JSON.stringify(manifest, null, 2) + "\n");
+  writeAtomic(outfile, code, { createDir: true });
+  writeAtomic(bundleZipPath(fn.name, root), zip, { createDir: true });
+  writeAtomic(buildManifestPath(fn.name, root), JSON.stringify(manifest, null, 2) + "\n", { createDir: true });
   return { name: fn.name, outfile, zipFile: bundleZipPath(fn.name, root), bytes: code.length, zipBytes: zip.length, ms: Date.now() - started };
 }
 
