@@ -16,6 +16,7 @@ import type { Plugin } from "esbuild";
 import * as fs from "fs";
 import * as path from "path";
 import { writeAtomic } from "../tools/write-atomic";
+import { lambdaPrices } from "./scheduler/price-subset";
 import { zipEntries } from "../tools/zip";
 
 export interface LambdaFunctionSpec {
@@ -46,7 +47,7 @@ export function buildManifestPath(name: string, root = ROOT): string {
  * Inputs that esbuild does not list but that change the output: the dependency versions
  * (node_modules is hashed through the lockfile, not file by file) and this build's options.
  */
-const BUILD_INPUTS = ["package-lock.json", "lambda/build.ts", "tools/zip.ts"];
+const BUILD_INPUTS = ["package-lock.json", "lambda/build.ts", "lambda/scheduler/price-subset.ts", "tools/zip.ts", "tools/write-atomic.ts"];
 
 interface BuildManifest {
   readonly version: 1;
@@ -54,6 +55,17 @@ interface BuildManifest {
   /** Path relative to the repository root -> sha256 of its content. */
   readonly inputs: Readonly<Record<string, string>>;
 }
+
+/** Price tables go into a bundle cut down to what the functions read (lambda/scheduler/price-subset.ts). */
+const priceSubset: Plugin = {
+  name: "price-subset",
+  setup(b) {
+    b.onLoad({ filter: /[\\/]cost[\\/]prices[\\/][a-z0-9-]+\.json$/ }, (args) => ({
+      contents: JSON.stringify(lambdaPrices(JSON.parse(fs.readFileSync(args.path, "utf8")))),
+      loader: "json",
+    }));
+  },
+};
 
 /**
  * Lambda gets its credentials in environment variables; the SDK's full provider chain (and the
@@ -107,7 +119,7 @@ export async function buildLambda(fn: LambdaFunctionSpec, root = ROOT): Promise<
     metafile: true,
     write: false,
     // Nothing external: the bundle pins the project's one SDK version, not the runtime's.
-    plugins: [envCredentialsOnly(root)],
+    plugins: [envCredentialsOnly(root), priceSubset],
   });
   const code = Buffer.from(result.outputFiles[0].contents);
   const zip = zipEntries([{ name: "index.js", data: code }]);
