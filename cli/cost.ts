@@ -9,6 +9,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { Command, Option } from "commander";
 import { Comparison, compare, FORMATS, toJson, toMarkdown, toTable } from "../cost/format";
+import type { Estimate } from "../cost/estimate";
 import { checkEnv, estimateEnvironment } from "../cost/run";
 import { writeAtomic } from "../tools/write-atomic";
 
@@ -88,19 +89,33 @@ export function buildProgram(io: { out: (s: string) => void } = { out: (s) => pr
 
   program
     .command("report")
-    .description("live costs from Cost Explorer (by service, by Project tag, daily trend) and recommendations from the account")
+    .description("live costs from Cost Explorer (by service, by Project tag, daily trend), the last full month beside the estimate per service, and recommendations from the account")
     .requiredOption("--env <env>", "environment (dev, staging, prod, sandbox)")
     .addOption(new Option("--days <n>", "days to look back").default("30"))
-    .option("--format <format>", `output format: ${FORMATS.join(", ")}`, "table")
+    .option("--format <format>", `output format: ${REPORT_FORMATS.join(", ")}`, "table")
     .option("--old-image-days <n>", "ECR images older than this are reported", "90")
-    .action(async (o: { env: string; days: string; format: string; oldImageDays: string }) => {
+    .option("--synth <dir>", "cdktf output directory the estimate is priced from", "cdktf.out")
+    .option("--usage <file>", "usage profile of that synthesis (default: cost/usage/<env>.json)")
+    .option("--threshold <percent>", "flag a service this many percent over its estimate", "20")
+    .action(async (o: { env: string; days: string; format: string; oldImageDays: string; synth: string; usage?: string; threshold: string }) => {
       const env = checkEnv(o.env);
       const format = checkFormat(o.format, REPORT_FORMATS);
       const days = Number(o.days);
       if (!Number.isInteger(days) || days < 1 || days > 365) throw new Error(`--days: expected an integer 1-365, got '${o.days}'`);
+      const thresholdPercent = Number(o.threshold);
+      if (!Number.isFinite(thresholdPercent) || thresholdPercent < 0) throw new Error(`--threshold: expected a percentage >= 0, got '${o.threshold}'`);
+      if (o.usage !== undefined && !fs.existsSync(o.usage)) throw new Error(`--usage: ${o.usage} does not exist; expected a usage profile JSON file (like cost/usage/${o.env}.json)`);
+      // the comparison needs the estimate; without a synthesis the rest of the report still runs
+      let estimate: Estimate | undefined;
+      let estimateError: string | undefined;
+      try {
+        estimate = estimateEnvironment({ env, outdir: o.synth, usageFile: o.usage });
+      } catch (err: any) {
+        estimateError = `${err?.message ?? err} (the realized-against-estimated section needs it)`;
+      }
       const { costReport, reportToJson, reportToMarkdown, reportToTable } = await import("../cost/report");
       const emulatorEndpoint = env === "sandbox" ? process.env.SANDBOX_ENDPOINT || undefined : undefined;
-      const r = await costReport({ env, days, oldImageDays: Number(o.oldImageDays), emulatorEndpoint });
+      const r = await costReport({ env, days, oldImageDays: Number(o.oldImageDays), emulatorEndpoint, estimate, estimateError, thresholdPercent });
       io.out(format === "json" ? JSON.stringify(reportToJson(r), null, 2) + "\n" : format === "markdown" ? reportToMarkdown(r) : reportToTable(r));
     });
   return program;
