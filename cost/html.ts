@@ -27,7 +27,8 @@ const CONFIG = {
   font: FONT,
   view: { stroke: null },
   axis: { labelFontSize: 11, titleFontSize: 11, titleFontWeight: "normal", titleColor: "#4a5568", labelColor: "#2d3748", gridColor: "#edf2f7", domainColor: "#a0aec0", tickColor: "#a0aec0" },
-  axisY: { labelLimit: 340 },
+  // without a canvas Vega estimates label widths generously (0.8 em a character): a long component name needs room
+  axisY: { labelLimit: 520 },
   legend: { labelFontSize: 11, titleFontSize: 11, titleFontWeight: "normal", orient: "top" },
   background: "white",
 };
@@ -87,7 +88,7 @@ export function componentsChart(e: Estimate): Chart {
       $schema: SCHEMA,
       config: CONFIG,
       width: 560,
-      height: { step: 30 },
+      height: { step: 22 },
       data: { values },
       encoding: {
         y,
@@ -217,13 +218,13 @@ export function waterfallChart(cmp: Comparison, e: Estimate): Chart {
   if (rest.length) {
     changes.push({ label: `${rest.length} smaller change${rest.length > 1 ? "s" : ""}`, delta: rest.reduce((s, c) => s + c.delta, 0), reason: rest.map((c) => `${c.label} ${signed(c.delta)}`).join("; ") });
   }
-  const values: object[] = [{ order: 0, step: "base branch", start: 0, end: cmp.otherOptimizedMonthlyUsd, kind: "total", label: money(cmp.otherOptimizedMonthlyUsd), tip: `base branch (${cmp.other}): ${money(cmp.otherOptimizedMonthlyUsd)}/month` }];
+  const values: object[] = [{ order: 0, step: "base branch", start: 0, end: cmp.otherOptimizedMonthlyUsd, right: cmp.otherOptimizedMonthlyUsd, kind: "total", label: money(cmp.otherOptimizedMonthlyUsd), tip: `base branch (${cmp.other}): ${money(cmp.otherOptimizedMonthlyUsd)}/month` }];
   let run = cmp.otherOptimizedMonthlyUsd;
   changes.forEach((c, i) => {
-    values.push({ order: i + 1, step: c.label, start: run, end: run + c.delta, kind: c.delta > 0 ? "more" : "less", label: signed(c.delta), tip: `${c.label}: ${signed(c.delta)}/month. ${c.reason}` });
+    values.push({ order: i + 1, step: c.label, start: run, end: run + c.delta, right: Math.max(run, run + c.delta), kind: c.delta > 0 ? "more" : "less", label: signed(c.delta), tip: `${c.label}: ${signed(c.delta)}/month. ${c.reason}` });
     run += c.delta;
   });
-  values.push({ order: changes.length + 1, step: "this branch", start: 0, end: e.optimizedMonthlyUsd, kind: "total", label: money(e.optimizedMonthlyUsd), tip: `this branch: ${money(e.optimizedMonthlyUsd)}/month (${signed(cmp.deltaMonthlyUsd)})` });
+  values.push({ order: changes.length + 1, step: "this branch", start: 0, end: e.optimizedMonthlyUsd, right: e.optimizedMonthlyUsd, kind: "total", label: money(e.optimizedMonthlyUsd), tip: `this branch: ${money(e.optimizedMonthlyUsd)}/month (${signed(cmp.deltaMonthlyUsd)})` });
   return {
     name: "waterfall",
     title: `What this change does to the monthly bill: ${signed(cmp.deltaMonthlyUsd)}`,
@@ -246,7 +247,7 @@ export function waterfallChart(cmp: Comparison, e: Estimate): Chart {
             description: { field: "tip" },
           },
         },
-        { mark: { type: "text", align: "left", dx: 4, fontSize: 10, color: "#2d3748" }, encoding: { x: { field: "end", type: "quantitative" }, text: { field: "label" } } },
+        { mark: { type: "text", align: "left", dx: 4, fontSize: 10, color: "#2d3748" }, encoding: { x: { field: "right", type: "quantitative" }, text: { field: "label" } } },
       ],
     },
   };
