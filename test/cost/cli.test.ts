@@ -1,22 +1,9 @@
-import { main } from "../../cli/cost";
 import * as path from "path";
-import { editedCopy, FIXTURE_OUT, FIXTURE_USAGE, removeCopies } from "./helpers";
+import { editedCopy, FIXTURE_OUT, FIXTURE_USAGE, removeCopies, runCostCli } from "./helpers";
 
 const USAGE = path.join(FIXTURE_USAGE, "dev.json");
 
-async function run(args: string[]) {
-  let out = "";
-  let err = "";
-  const o = jest.spyOn(process.stdout, "write").mockImplementation((s: any) => ((out += s), true));
-  const e = jest.spyOn(process.stderr, "write").mockImplementation((s: any) => ((err += s), true));
-  try {
-    const code = await main(args);
-    return { code, out, err };
-  } finally {
-    o.mockRestore();
-    e.mockRestore();
-  }
-}
+const run = runCostCli;
 
 describe("npm run cost -- estimate", () => {
   afterAll(removeCopies);
@@ -76,5 +63,13 @@ describe("npm run cost -- estimate", () => {
     const r = await run(["estimate", "--env", "dev", "--synth", FIXTURE_OUT]);
     expect(r.code).toBe(1);
     expect(r.err).toMatch(/^cost: error: cost\/usage\/dev.json: resources."aws_s3_bucket.DataBucket_E3889A50": no such resource in dev-data, dev-compute, dev-ops/);
+  });
+
+  test("report fails on a bad --threshold or --format before calling AWS, naming the flag", async () => {
+    const bad = await run(["report", "--env", "dev", "--threshold", "-5"]);
+    expect(bad.code).toBe(1);
+    expect(bad.err).toBe("cost: error: --threshold: expected a percentage >= 0, got '-5'\n");
+    const html = await run(["report", "--env", "dev", "--format", "html"]);
+    expect(html.err).toBe("cost: error: --format: unknown format 'html'; allowed: table, markdown, json\n");
   });
 });

@@ -1,27 +1,15 @@
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { main } from "../../cli/cost";
 import { compare } from "../../cost/format";
 import { charts, toHtml } from "../../cost/html";
 import { estimateEnvironment } from "../../cost/run";
-import { editedCopy, FIXTURE_OUT, FIXTURE_USAGE, removeCopies } from "./helpers";
+import { editedCopy, FIXTURE_OUT, FIXTURE_USAGE, removeCopies, runCostCli } from "./helpers";
 
 const USAGE = path.join(FIXTURE_USAGE, "dev.json");
 const AS_OF = new Date("2026-06-01T00:00:00Z");
 
-async function run(args: string[]) {
-  let out = "";
-  let err = "";
-  const o = jest.spyOn(process.stdout, "write").mockImplementation((s: any) => ((out += s), true));
-  const e = jest.spyOn(process.stderr, "write").mockImplementation((s: any) => ((err += s), true));
-  try {
-    return { code: await main(args), out, err };
-  } finally {
-    o.mockRestore();
-    e.mockRestore();
-  }
-}
+const run = runCostCli;
 
 describe("the HTML page of an estimate", () => {
   let base: string;
