@@ -288,6 +288,7 @@ td.reason { color: #4a5568; }
 details { background: white; border: 1px solid #e2e8f0; border-radius: 6px; padding: 10px 18px; margin-bottom: 20px; }
 summary { cursor: pointer; font-weight: 600; font-size: 14px; }
 .warn { background: #fffaf0; border: 1px solid #f6ad55; border-radius: 6px; padding: 8px 14px; font-size: 12px; margin-bottom: 16px; }
+.note { font-size: 12px; color: #4a5568; margin: 0 0 20px; }
 footer { font-size: 11px; color: #718096; margin-top: 24px; }
 `;
 
@@ -329,6 +330,7 @@ export function toHtml(e: Estimate, cmp?: Comparison, o: HtmlOptions = {}): stri
       : []),
   ];
   const warnings = e.warnings.map((w) => `<div class="warn">⚠ ${esc(w)}</div>`).join("");
+  const noWeek = e.week ? "" : `<p class="note">No week strip: no schedule switches any part of ${esc(e.env)}; everything priced runs 24/7.</p>`;
   const title = `Cost estimate: ${e.env}`;
   return `<!DOCTYPE html>
 <html lang="en">
@@ -345,6 +347,7 @@ export function toHtml(e: Estimate, cmp?: Comparison, o: HtmlOptions = {}): stri
 <div class="cards">${cards.join("")}</div>
 ${warnings}
 ${others}
+${noWeek}
 ${storage ? `<div class="grid">${storage}</div>` : ""}
 <details open><summary>Every line and why</summary>${linesTable(e)}</details>
 <details><summary>Assumptions</summary>${e.components.map((c) => `<p><strong>${esc(c.name)}</strong></p><ul>${c.assumptions.map((a) => `<li>${esc(a)}</li>`).join("")}</ul>`).join("")}</details>
