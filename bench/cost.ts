@@ -56,7 +56,7 @@ warm.sort((a, b) => a - b);
 
 const cliT0 = process.hrtime.bigint();
 const dev = targets.find((t) => t.env === "dev");
-const cli = dev ? spawnSync(process.execPath, [require.resolve("tsx/cli"), path.join(__dirname, "..", "cli", "cost.ts"), "estimate", "--env", "dev", "--out", dev.dir, "--format", "json"], { encoding: "utf8" }) : undefined;
+const cli = dev ? spawnSync(process.execPath, [require.resolve("tsx/cli"), path.join(__dirname, "..", "cli", "cost.ts"), "estimate", "--env", "dev", "--synth", dev.dir, "--format", "json"], { encoding: "utf8" }) : undefined;
 const cliMs = ms(cliT0);
 
 console.log(`cost estimate bench (${targets.map((t) => `${t.env}: ${t.dir === synthDir ? "synthesized here" : t.dir}`).join(", ")})`);

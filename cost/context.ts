@@ -5,7 +5,7 @@
  */
 import { z } from "zod";
 import { TerraformModel, TfResource } from "../terraform";
-import { ScheduleModel } from "./hours";
+import { Hours, ScheduleModel } from "./hours";
 import { Pricer, PricingContext } from "./pricer";
 import { PriceTable } from "./prices";
 import { Calendar } from "./schedule";
@@ -24,6 +24,8 @@ export interface ContextInput {
 
 export interface BuiltContext extends PricingContext {
   readonly warnings: readonly string[];
+  /** Every resource a pricer asked hours of whose hours stop/start events switch (the week strip's rows), in the order asked. */
+  switched(): readonly { readonly resource: TfResource; readonly hours: Hours }[];
 }
 
 export function pricingContext(input: ContextInput): BuiltContext {
@@ -37,6 +39,7 @@ export function pricingContext(input: ContextInput): BuiltContext {
   const calendar = new Calendar();
   const schedules = new ScheduleModel(input.model, year, hoursPerMonth, calendar, warn);
   const file = input.usage.file;
+  const switched = new Map<TfResource, Hours>();
   return {
     env: input.env,
     model: input.model,
@@ -64,7 +67,12 @@ export function pricingContext(input: ContextInput): BuiltContext {
       if (!parsed.success) throw new UsageError(`${file}: ${formatPath([key])}: ${parsed.error.issues.map((i) => i.message).join("; ")}`);
       return parsed.data;
     },
-    hours: (r) => schedules.hours(r),
+    hours: (r) => {
+      const h = schedules.hours(r);
+      if (h.events.length > 0) switched.set(r, h);
+      return h;
+    },
+    switched: () => [...switched].map(([resource, hours]) => ({ resource, hours })),
     resource: (address, path) => profile.resolve(address, path.split(".")),
     usageError: (path, message) => new UsageError(`${file}: ${formatPath(path)}: ${message}`),
     warn,

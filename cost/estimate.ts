@@ -10,6 +10,7 @@ import { ComponentCost, Pricer, savingsPercent } from "./pricer";
 import { PRICERS } from "./pricers";
 import { PriceTable } from "./prices";
 import { UsageProfile } from "./usage";
+import { weekStrip, WeekStrip } from "./week";
 
 export type { Category, ComponentCost, LineItem } from "./pricer";
 export { savingsPercent } from "./pricer";
@@ -27,6 +28,8 @@ export interface Estimate {
   readonly savingsPercent: number;
   readonly components: readonly ComponentCost[];
   readonly warnings: readonly string[];
+  /** When each switched part is up in the week of asOf; undefined when nothing is switched. */
+  readonly week?: WeekStrip;
 }
 
 export interface EstimateInput {
@@ -53,6 +56,13 @@ export function estimate(input: EstimateInput): Estimate {
   const components = pricers.flatMap((p) => p.price(ctx));
   const baselineMonthlyUsd = components.reduce((s, c) => s + c.baselineMonthlyUsd, 0);
   const optimizedMonthlyUsd = components.reduce((s, c) => s + c.optimizedMonthlyUsd, 0);
+  // a row is labelled by the component whose lines price its resource
+  const owner = (r: string) => components.find((c) => c.lines.optimized.some((l) => l.resource === r))?.name ?? r;
+  const week = weekStrip(
+    ctx.switched().map((s) => ({ resource: s.resource.toString(), label: owner(s.resource.toString()), hours: s.hours })),
+    asOf,
+    ctx.calendar,
+  );
   return {
     env: input.env,
     region: input.prices.region,
@@ -65,6 +75,7 @@ export function estimate(input: EstimateInput): Estimate {
     optimizedMonthlyUsd,
     savingsPercent: savingsPercent(baselineMonthlyUsd, optimizedMonthlyUsd),
     components,
+    week,
     warnings: [...(missingStacks.length ? [`stacks not synthesized: ${missingStacks.join(", ")} (their resources are not priced)`] : []), ...ctx.warnings],
   };
 }

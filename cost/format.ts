@@ -1,8 +1,18 @@
 /** Terminal table, Markdown (pull request comment) and JSON renderings of an estimate. */
 import { ComponentCost, Estimate, LineItem } from "./estimate";
 
-export const FORMATS = ["table", "markdown", "json"] as const;
+export const FORMATS = ["table", "markdown", "json", "html"] as const;
 export type Format = (typeof FORMATS)[number];
+
+export interface LineDelta {
+  /** the line's name, unique within its component */
+  readonly name: string;
+  readonly optimizedMonthlyUsd: number;
+  readonly otherOptimizedMonthlyUsd: number;
+  readonly deltaMonthlyUsd: number;
+  /** this synthesis's reason for the line, else the other's (a removed line) */
+  readonly reason: string;
+}
 
 export interface ComponentDelta {
   readonly id: string;
@@ -10,6 +20,8 @@ export interface ComponentDelta {
   readonly optimizedMonthlyUsd: number;
   readonly otherOptimizedMonthlyUsd: number;
   readonly deltaMonthlyUsd: number;
+  /** per optimised line, matched by name (line names are unique within a component) */
+  readonly lines: readonly LineDelta[];
 }
 
 export interface Comparison {
@@ -31,7 +43,16 @@ export function compare(self: Estimate, other: Estimate, otherLabel: string): Co
     const b = find(other, id);
     const mine = a?.optimizedMonthlyUsd ?? 0;
     const theirs = b?.optimizedMonthlyUsd ?? 0;
-    return { id, name: (a ?? b)!.name, optimizedMonthlyUsd: mine, otherOptimizedMonthlyUsd: theirs, deltaMonthlyUsd: mine - theirs };
+    const la = a?.lines.optimized ?? [];
+    const lb = b?.lines.optimized ?? [];
+    const lines = [...new Set([...la.map((l) => l.name), ...lb.map((l) => l.name)])].map((n) => {
+      const x = la.find((l) => l.name === n);
+      const y = lb.find((l) => l.name === n);
+      const m = x?.monthlyUsd ?? 0;
+      const t = y?.monthlyUsd ?? 0;
+      return { name: n, optimizedMonthlyUsd: m, otherOptimizedMonthlyUsd: t, deltaMonthlyUsd: m - t, reason: (x ?? y)!.reason };
+    });
+    return { id, name: (a ?? b)!.name, optimizedMonthlyUsd: mine, otherOptimizedMonthlyUsd: theirs, deltaMonthlyUsd: mine - theirs, lines };
   });
   return {
     other: otherLabel,

@@ -62,6 +62,14 @@ export interface ComponentCost {
   /** The model in prose, one finding per entry (what the table's --verbose prints). */
   readonly assumptions: string[];
   readonly lines: { readonly baseline: readonly LineItem[]; readonly optimized: readonly LineItem[] };
+  /** Storage models: average GB per storage class (or Intelligent-Tiering tier) in each month of the horizon, optimised. */
+  readonly storageByMonth?: readonly StorageMonth[];
+}
+
+export interface StorageMonth {
+  /** 1-based month of the horizon */
+  readonly month: number;
+  readonly gbByClass: Readonly<Record<string, number>>;
 }
 
 export function savingsPercent(baseline: number, optimized: number): number {
@@ -98,6 +106,7 @@ export function component(
   category: Category,
   lines: { readonly baseline: readonly LineItem[]; readonly optimized: readonly LineItem[] },
   assumptions: string[],
+  extra: { readonly storageByMonth?: readonly StorageMonth[] } = {},
 ): ComponentCost {
   const names = new Set<string>();
   for (const l of [...lines.baseline.map((x) => `baseline ${x.name}`), ...lines.optimized.map((x) => `optimized ${x.name}`)]) {
@@ -106,7 +115,17 @@ export function component(
   }
   const baselineMonthlyUsd = sum(lines.baseline);
   const optimizedMonthlyUsd = sum(lines.optimized);
-  return { id, name, category, baselineMonthlyUsd, optimizedMonthlyUsd, savingsPercent: savingsPercent(baselineMonthlyUsd, optimizedMonthlyUsd), assumptions, lines };
+  return {
+    id,
+    name,
+    category,
+    baselineMonthlyUsd,
+    optimizedMonthlyUsd,
+    savingsPercent: savingsPercent(baselineMonthlyUsd, optimizedMonthlyUsd),
+    assumptions,
+    lines,
+    ...(extra.storageByMonth ? { storageByMonth: extra.storageByMonth } : {}),
+  };
 }
 
 /** Usage of one resource: the profile's entry over the type's defaults, parsed by the pricer's schema. */

@@ -90,18 +90,20 @@ function lookup(table: Readonly<Record<string, number>>, key: string, what: stri
   return v;
 }
 
-export function ec2OnDemandHourly(p: PriceTable, instanceType: string): number {
+export function ec2OnDemandHourly(p: Pick<PriceTable, "region" | "ec2">, instanceType: string): number {
   return lookup(p.ec2.onDemandHourly, instanceType, "EC2 on-demand", p.region);
 }
 
 /** Spot discount (fraction off on-demand) for an instance type; overrides by family or by type win. */
-export function spotDiscount(p: PriceTable, instanceType: string, overrides: Readonly<Record<string, number>> = {}): number {
+export function spotDiscount(p: Pick<PriceTable, "ec2">, instanceType: string, overrides: Readonly<Record<string, number>> = {}): number {
   const fam = instanceFamily(instanceType);
   const d = overrides[instanceType] ?? overrides[fam] ?? p.ec2.spotDiscountByFamily[fam] ?? p.ec2.defaultSpotDiscount;
   if (!(d >= 0 && d < 1)) throw new Error(`spot discount for ${instanceType} must be in [0, 1), got ${d}`);
   return d;
 }
 
-export function sagemakerHourly(p: PriceTable, instanceType: string, kind: "training" | "hosting"): number {
-  return lookup(kind === "training" ? p.sagemaker.trainingHourly : p.sagemaker.hostingHourly, instanceType, `SageMaker ${kind}`, p.region);
+export function sagemakerHourly(p: { readonly region: string; readonly sagemaker: Partial<Pick<PriceTable["sagemaker"], "trainingHourly" | "hostingHourly">> }, instanceType: string, kind: "training" | "hosting"): number {
+  const table = kind === "training" ? p.sagemaker.trainingHourly : p.sagemaker.hostingHourly;
+  if (!table) throw new Error(`no SageMaker ${kind} prices in this table of ${p.region}`);
+  return lookup(table, instanceType, `SageMaker ${kind}`, p.region);
 }

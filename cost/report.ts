@@ -20,6 +20,8 @@ import { ENVIRONMENTS, EnvironmentName } from "../config";
 import { loadPriceTable, PriceTable, spotDiscount } from "./prices";
 import { pages } from "../lambda/shared/pages";
 import { AwsTarget, awsClientConfig } from "../lambda/shared/aws-client";
+import type { Estimate } from "./estimate";
+import { compareRealized, lastFullMonth, RealizedComparison, realizedToMarkdown, realizedToTable } from "./realized";
 
 /** The one method every client has; lets tests pass a small fake. */
 export interface Sender {
@@ -53,6 +55,14 @@ export interface CostReportOptions {
   readonly idleWindowHours?: number;
   /** Cost allocation tag to group by. @default "Project" */
   readonly projectTag?: string;
+  /** The environment's estimate: the last full month's figures are set beside it, per service. */
+  readonly estimate?: Estimate;
+  /** Why there is no estimate (reported among the errors). */
+  readonly estimateError?: string;
+  /** Flag a service this many percent over its estimate. @default 20 */
+  readonly thresholdPercent?: number;
+  /** Cost allocation tag that names the environment. @default "Environment" */
+  readonly environmentTag?: string;
 }
 
 export type RecommendationKind =
@@ -83,6 +93,8 @@ export interface CostReport {
   /** biggest services with the change between the first and second half of the window */
   readonly topDrivers: { service: string; usd: number; sharePercent: number; trendPercent: number }[];
   readonly recommendations: Recommendation[];
+  /** the last full month per service beside the estimate (when an estimate was given) */
+  readonly realized?: RealizedComparison;
   readonly errors: string[];
 }
 
@@ -199,6 +211,28 @@ export async function costReport(o: CostReportOptions): Promise<CostReport> {
     });
     return { ...s, trendPercent: first > 0 ? ((second - first) / first) * 100 : second > 0 ? 100 : 0 };
   });
+
+  // --- realized against estimated: the last full month, this environment's tag ----------------
+  let realized: RealizedComparison | undefined;
+  if (o.estimateError) errors.push(`estimate: ${o.estimateError}`);
+  if (o.estimate) {
+    const envTag = o.environmentTag ?? "Environment";
+    const month = lastFullMonth(now);
+    try {
+      const rows = await costAndUsage(c.ce, {
+        TimePeriod: { Start: month.start, End: month.end },
+        Granularity: "MONTHLY",
+        Metrics: ["UnblendedCost"],
+        GroupBy: [{ Type: "DIMENSION", Key: "SERVICE" }],
+        Filter: { Tags: { Key: envTag, Values: [o.env], MatchOptions: ["EQUALS"] } },
+      });
+      const bySvc = new Map<string, number>();
+      for (const r of rows) for (const g of r.Groups ?? []) bySvc.set(g.Keys?.[0] ?? "(unknown)", (bySvc.get(g.Keys?.[0] ?? "(unknown)") ?? 0) + amount(g.Metrics));
+      realized = compareRealized(o.estimate, bySvc, month, { filter: `${envTag}=${o.env}`, thresholdPercent: o.thresholdPercent, hoursPerMonth: prices?.hoursPerMonth });
+    } catch (e: any) {
+      errors.push(`Cost Explorer, last full month by service (${envTag}=${o.env}): ${e.name ?? "Error"}: ${e.message}`);
+    }
+  }
 
   // --- recommendations ------------------------------------------------------------------------
   const recs: Recommendation[] = [];
@@ -365,6 +399,7 @@ export async function costReport(o: CostReportOptions): Promise<CostReport> {
     daily,
     topDrivers,
     recommendations: recs,
+    ...(realized ? { realized } : {}),
     errors,
   };
 }
@@ -383,6 +418,16 @@ export function reportToJson(r: CostReport): object {
     daily: r.daily.map((d) => ({ ...d, usd: r2(d.usd) })),
     topDrivers: r.topDrivers.map((s) => ({ ...s, usd: r2(s.usd), sharePercent: r2(s.sharePercent), trendPercent: r2(s.trendPercent) })),
     recommendations: r.recommendations.map((x) => (x.estMonthlySavingsUsd !== undefined ? { ...x, estMonthlySavingsUsd: r2(x.estMonthlySavingsUsd) } : x)),
+    ...(r.realized
+      ? {
+          realized: {
+            ...r.realized,
+            estimatedUsd: r2(r.realized.estimatedUsd),
+            realizedUsd: r2(r.realized.realizedUsd),
+            rows: r.realized.rows.map((x) => ({ ...x, estimatedUsd: r2(x.estimatedUsd), realizedUsd: r2(x.realizedUsd), ...(x.overPercent !== undefined ? { overPercent: r2(x.overPercent) } : {}) })),
+          },
+        }
+      : {}),
   };
 }
 
@@ -406,6 +451,7 @@ export function reportToTable(r: CostReport): string {
   }
   out.push("", "top drivers:");
   for (const d of r.topDrivers) out.push(`  ${d.service.padEnd(w)}  ${money(d.usd).padStart(12)}  ${d.sharePercent.toFixed(1).padStart(5)}%  trend ${d.trendPercent >= 0 ? "+" : ""}${d.trendPercent.toFixed(1)}%`);
+  if (r.realized) out.push("", realizedToTable(r.realized));
   out.push("", `recommendations (${r.recommendations.length}):`);
   for (const x of r.recommendations) {
     out.push(`  [${x.kind}] ${x.resource}: ${x.detail}${x.estMonthlySavingsUsd !== undefined ? ` (~${money(x.estMonthlySavingsUsd)}/month)` : ""}`);
@@ -424,6 +470,7 @@ export function reportToMarkdown(r: CostReport): string {
   }
   out.push("", "| Project | Cost | Share |", "|---|---:|---:|");
   for (const p of r.byProject) out.push(`| ${p.project} | ${money(p.usd)} | ${p.sharePercent.toFixed(1)}% |`);
+  if (r.realized) out.push("", realizedToMarkdown(r.realized));
   out.push("", "#### Recommendations", "");
   for (const x of r.recommendations) out.push(`- **${x.kind}** \`${x.resource}\`: ${x.detail}${x.estMonthlySavingsUsd !== undefined ? ` (~${money(x.estMonthlySavingsUsd)}/month)` : ""}`);
   if (r.errors.length) out.push("", ...r.errors.map((e) => `> :warning: ${e}`));

@@ -32,7 +32,7 @@ export function readEnvironment(outdir: string, env: string, opts: { allowEmpty?
   const names = PLATFORM_STACK_KINDS.map((k) => `${env}-${k}`);
   if (!fs.existsSync(stacksDir)) {
     if (opts.allowEmpty) return { model: new TerraformModel([]), missingStacks: names };
-    throw new SynthNotFoundError(`no synthesized stacks in ${path.resolve(outdir)} (missing ${stacksDir}); run \`npx cdktf synth\` first or pass --out <cdktf.out dir>`);
+    throw new SynthNotFoundError(`no synthesized stacks in ${path.resolve(outdir)} (missing ${stacksDir}); run \`npx cdktf synth\` first or pass --synth <cdktf.out dir>`);
   }
   const present = names.filter((n) => fs.existsSync(path.join(stacksDir, n, "cdk.tf.json")));
   if (present.length === 0 && !opts.allowEmpty) {

@@ -216,6 +216,48 @@ function eventFirings(ev: ScheduleEvent, fromMs: number, toMs: number, cal: Cale
   return out;
 }
 
+/** The stop/start firings from a warm-up before `fromMs` up to `toMs`, in time order; in the same minute the stop comes first, so that the start wins. */
+function switchChanges(events: readonly ScheduleEvent[], fromMs: number, toMs: number, warmupDays: number, cal: Calendar): { t: number; on: boolean }[] {
+  const begin = Math.ceil((fromMs - warmupDays * DAY) / MINUTE) * MINUTE;
+  const changes: { t: number; on: boolean }[] = [];
+  for (const e of events) for (const t of eventFirings(e, begin, toMs, cal)) changes.push({ t, on: e.action === "start" });
+  changes.sort((a, b) => a.t - b.t || Number(a.on) - Number(b.on));
+  return changes;
+}
+
+/** A stretch of time a switched resource is up: UTC ms, [from, to). */
+export interface Interval {
+  readonly from: number;
+  readonly to: number;
+}
+
+/**
+ * When a resource is up in [fromMs, toMs): the stretches between the starts and stops the
+ * events fire (the same reading as runningTime: deployed resources run, a warm-up settles the
+ * state, start wins a tie). No stop event: one stretch over the whole window.
+ */
+export function runningIntervals(events: readonly ScheduleEvent[], fromMs: number, toMs: number, warmupDays = 8, cal = new Calendar()): { intervals: Interval[]; stops: number; starts: number } {
+  if (!events.some((e) => e.action === "stop")) return { intervals: toMs > fromMs ? [{ from: fromMs, to: toMs }] : [], stops: 0, starts: 0 };
+  const intervals: Interval[] = [];
+  let on = true;
+  let since = fromMs;
+  let stops = 0;
+  let starts = 0;
+  for (const c of switchChanges(events, fromMs, toMs, warmupDays, cal)) {
+    if (c.t < fromMs) {
+      on = c.on;
+      continue;
+    }
+    if (on && !c.on && c.t > since) intervals.push({ from: since, to: c.t });
+    if (!on && c.on) since = c.t;
+    on = c.on;
+    if (c.on) starts++;
+    else stops++;
+  }
+  if (on && toMs > since) intervals.push({ from: since, to: toMs });
+  return { intervals, stops, starts };
+}
+
 /**
  * Hours a resource runs in [fromMs, toMs). It starts running (deployed resources run) and the
  * events switch it; a warm-up before the window settles the state, so a window that opens on
@@ -225,29 +267,8 @@ function eventFirings(ev: ScheduleEvent, fromMs: number, toMs: number, cal: Cale
 export function runningTime(events: readonly ScheduleEvent[], fromMs: number, toMs: number, warmupDays = 8, cal = new Calendar()): RunningTime {
   const windowMinutes = Math.round((toMs - fromMs) / MINUTE);
   const windowHours = windowMinutes / 60;
-  if (!events.some((e) => e.action === "stop")) return { hours: windowHours, windowHours, fraction: 1, stops: 0, starts: 0 };
-  const begin = Math.ceil((fromMs - warmupDays * DAY) / MINUTE) * MINUTE;
-  const changes: { t: number; on: boolean }[] = [];
-  for (const e of events) for (const t of eventFirings(e, begin, toMs, cal)) changes.push({ t, on: e.action === "start" });
-  // same minute: the stop first, so that the start wins
-  changes.sort((a, b) => a.t - b.t || Number(a.on) - Number(b.on));
-  let on = true;
-  let since = fromMs;
-  let onMs = 0;
-  let stops = 0;
-  let starts = 0;
-  for (const c of changes) {
-    if (c.t < fromMs) {
-      on = c.on;
-      continue;
-    }
-    if (on) onMs += c.t - since;
-    since = c.t;
-    on = c.on;
-    if (c.on) starts++;
-    else stops++;
-  }
-  if (on) onMs += toMs - since;
+  const { intervals, stops, starts } = runningIntervals(events, fromMs, toMs, warmupDays, cal);
+  const onMs = intervals.reduce((s, i) => s + (i.to - i.from), 0);
   const hours = Math.round(onMs / MINUTE) / 60;
   return { hours, windowHours, fraction: windowHours ? hours / windowHours : 0, stops, starts };
 }
@@ -259,10 +280,7 @@ export function runningTime(events: readonly ScheduleEvent[], fromMs: number, to
 export function activeFirings(fire: ScheduleEvent, switches: readonly ScheduleEvent[], fromMs: number, toMs: number, warmupDays = 8, cal = new Calendar()): number {
   const fires = eventFirings(fire, fromMs, toMs, cal);
   if (!switches.some((e) => e.action === "stop")) return fires.length;
-  const begin = Math.ceil((fromMs - warmupDays * DAY) / MINUTE) * MINUTE;
-  const changes: { t: number; on: boolean }[] = [];
-  for (const e of switches) for (const t of eventFirings(e, begin, toMs, cal)) changes.push({ t, on: e.action === "start" });
-  changes.sort((a, b) => a.t - b.t || Number(a.on) - Number(b.on));
+  const changes = switchChanges(switches, fromMs, toMs, warmupDays, cal);
   let on = true;
   let i = 0;
   let n = 0;

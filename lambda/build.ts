@@ -15,6 +15,8 @@ import { createHash } from "crypto";
 import type { Plugin } from "esbuild";
 import * as fs from "fs";
 import * as path from "path";
+import { writeAtomic } from "../tools/write-atomic";
+import { lambdaPrices } from "./scheduler/price-subset";
 import { zipEntries } from "../tools/zip";
 
 export interface LambdaFunctionSpec {
@@ -45,7 +47,7 @@ export function buildManifestPath(name: string, root = ROOT): string {
  * Inputs that esbuild does not list but that change the output: the dependency versions
  * (node_modules is hashed through the lockfile, not file by file) and this build's options.
  */
-const BUILD_INPUTS = ["package-lock.json", "lambda/build.ts", "tools/zip.ts"];
+const BUILD_INPUTS = ["package-lock.json", "lambda/build.ts", "lambda/scheduler/price-subset.ts", "tools/zip.ts", "tools/write-atomic.ts"];
 
 interface BuildManifest {
   readonly version: 1;
@@ -53,6 +55,17 @@ interface BuildManifest {
   /** Path relative to the repository root -> sha256 of its content. */
   readonly inputs: Readonly<Record<string, string>>;
 }
+
+/** Price tables go into a bundle cut down to what the functions read (lambda/scheduler/price-subset.ts). */
+const priceSubset: Plugin = {
+  name: "price-subset",
+  setup(b) {
+    b.onLoad({ filter: /[\\/]cost[\\/]prices[\\/][a-z0-9-]+\.json$/ }, (args) => ({
+      contents: JSON.stringify(lambdaPrices(JSON.parse(fs.readFileSync(args.path, "utf8")))),
+      loader: "json",
+    }));
+  },
+};
 
 /**
  * Lambda gets its credentials in environment variables; the SDK's full provider chain (and the
@@ -74,18 +87,6 @@ function hashFile(root: string, rel: string): string | undefined {
     return sha256(fs.readFileSync(path.join(root, rel)));
   } catch {
     return undefined; // deleted or renamed: the bundle is stale
-  }
-}
-
-/** Writes via a temporary file and a rename, so a reader (or a second build) never sees half a file. */
-function writeAtomic(file: string, data: Buffer | string): void {
-  fs.mkdirSync(path.dirname(file), { recursive: true });
-  const tmp = `${file}.tmp-${process.pid}`;
-  try {
-    fs.writeFileSync(tmp, data);
-    fs.renameSync(tmp, file);
-  } finally {
-    fs.rmSync(tmp, { force: true });
   }
 }
 
@@ -118,7 +119,7 @@ export async function buildLambda(fn: LambdaFunctionSpec, root = ROOT): Promise<
     metafile: true,
     write: false,
     // Nothing external: the bundle pins the project's one SDK version, not the runtime's.
-    plugins: [envCredentialsOnly(root)],
+    plugins: [envCredentialsOnly(root), priceSubset],
   });
   const code = Buffer.from(result.outputFiles[0].contents);
   const zip = zipEntries([{ name: "index.js", data: code }]);
@@ -127,9 +128,9 @@ export async function buildLambda(fn: LambdaFunctionSpec, root = ROOT): Promise<
   for (const rel of [...projectFiles, ...BUILD_INPUTS].sort()) inputs[rel] = hashFile(root, rel) ?? "missing";
   const manifest: BuildManifest = { version: 1, esbuild: esbuild.version, inputs };
   // The zip first and the manifest last: killed in between, the old manifest no longer matches and the next synth rebuilds.
-  writeAtomic(outfile, code);
-  writeAtomic(bundleZipPath(fn.name, root), zip);
-  writeAtomic(buildManifestPath(fn.name, root), JSON.stringify(manifest, null, 2) + "\n");
+  writeAtomic(outfile, code, { createDir: true });
+  writeAtomic(bundleZipPath(fn.name, root), zip, { createDir: true });
+  writeAtomic(buildManifestPath(fn.name, root), JSON.stringify(manifest, null, 2) + "\n", { createDir: true });
   return { name: fn.name, outfile, zipFile: bundleZipPath(fn.name, root), bytes: code.length, zipBytes: zip.length, ms: Date.now() - started };
 }
 

@@ -59,6 +59,9 @@ export interface ScheduledFunctionProps {
   readonly tags?: Readonly<Record<string, string>>;
 }
 
+/** The dead-letter queue's name (one definition: the ops dashboard graphs its depth). */
+export const deadLetterQueueName = (functionName: string) => `${functionName}-dlq`;
+
 export class ScheduledFunction extends Construct {
   readonly function: LambdaFunction;
   readonly deadLetterQueue: SqsQueue;
@@ -73,7 +76,7 @@ export class ScheduledFunction extends Construct {
     const fnArn = `arn:aws:lambda:${props.region}:${props.accountId}:function:${props.functionName}`;
     const logs = new LogGroup(this, "Logs", { name: `/aws/lambda/${props.functionName}`, retentionInDays: props.logRetentionInDays });
     this.deadLetterQueue = new SqsQueue(this, "DeadLetterQueue", {
-      name: `${props.functionName}-dlq`,
+      name: deadLetterQueueName(props.functionName),
       sqsManagedSseEnabled: true,
       messageRetentionSeconds: 14 * 24 * 3600,
     });

@@ -392,7 +392,7 @@ async function exerciseScheduler(cfg: EnvironmentConfig, endpoint: string, say: 
 async function costEstimate(outdir: string): Promise<string[]> {
   const cli = path.join(REPO_ROOT, "cli", "cost.ts");
   if (!fs.existsSync(cli)) return ["cost estimate not available in this checkout"];
-  const { stdout } = await run(process.execPath, [path.join(REPO_ROOT, "node_modules", "tsx", "dist", "cli.mjs"), cli, "estimate", "--env", "sandbox", "--out", outdir, "--format", "table"], {
+  const { stdout } = await run(process.execPath, [path.join(REPO_ROOT, "node_modules", "tsx", "dist", "cli.mjs"), cli, "estimate", "--env", "sandbox", "--synth", outdir, "--format", "table"], {
     cwd: REPO_ROOT,
     maxBuffer: 1 << 22,
   });

@@ -12,6 +12,8 @@ import { CostExplorerClient, GetAnomalyMonitorsCommand, GetAnomalySubscriptionsC
 import { GetFunctionCommand, GetFunctionConcurrencyCommand, LambdaClient } from "@aws-sdk/client-lambda";
 import { GetScheduleCommand, SchedulerClient } from "@aws-sdk/client-scheduler";
 import { GetRolePolicyCommand, IAMClient } from "@aws-sdk/client-iam";
+import { CloudWatchClient, GetDashboardCommand } from "@aws-sdk/client-cloudwatch";
+import { deadLetterQueueName } from "../modules/scheduled-function";
 import { GetResourcesCommand, ResourceGroupsTaggingAPIClient } from "@aws-sdk/client-resource-groups-tagging-api";
 import { EnvironmentConfig } from "../config/types";
 import { names } from "../config/naming";
@@ -58,6 +60,7 @@ export function deploymentChecks(cfg: EnvironmentConfig, c: ClientSettings): Che
   const lambda = new LambdaClient(c);
   const scheduler = new SchedulerClient(c);
   const iam = new IAMClient(c);
+  const cloudwatch = new CloudWatchClient(c);
 
   return [
     {
@@ -162,6 +165,18 @@ export function deploymentChecks(cfg: EnvironmentConfig, c: ClientSettings): Che
         const policy = decodeURIComponent((await iam.send(new GetRolePolicyCommand({ RoleName: roleName, PolicyName: `${roleName}-policy` }))).PolicyDocument!);
         if (!policy.includes("eks:UpdateNodegroupConfig") || policy.includes('"Action":"*"')) throw new Error(`unexpected scheduler policy: ${policy.slice(0, 200)}`);
         return `${fn.FunctionName} ${fn.Runtime} concurrency 1, DLQ ${fn.DeadLetterConfig.TargetArn.split(":").pop()}`;
+      },
+    },
+    {
+      name: "cost dashboard: its metrics name the deployed scheduler function and its dead-letter queue",
+      async run() {
+        const name = `${n.prefix}-cost`;
+        const body = JSON.parse((await cloudwatch.send(new GetDashboardCommand({ DashboardName: name }))).DashboardBody ?? "{}");
+        const rows: string[][] = (body.widgets ?? []).flatMap((w: any) => (w.properties?.metrics ?? []).map((m: unknown[]) => m.filter((x) => typeof x === "string")));
+        const dims = new Set(rows.flatMap((r) => r.slice(2)));
+        for (const want of [n.schedulerFunction, deadLetterQueueName(n.schedulerFunction)]) if (!dims.has(want)) throw new Error(`dashboard ${name} does not graph ${want}`);
+        await lambda.send(new GetFunctionCommand({ FunctionName: n.schedulerFunction })); // the function it graphs exists
+        return `${name}: ${body.widgets.length} widgets, ${rows.length} metrics`;
       },
     },
     {

@@ -6,7 +6,8 @@ import { Construct } from "constructs";
 import { TerraformOutput } from "cdktf";
 import { CloudwatchEventRule } from "@cdktf/provider-aws/lib/cloudwatch-event-rule";
 import { PlatformStack, PlatformStackProps } from "./platform-stack";
-import { ScheduledFunction } from "../modules/scheduled-function";
+import { deadLetterQueueName, ScheduledFunction } from "../modules/scheduled-function";
+import { CostDashboard } from "../modules/cost-dashboard";
 import { scheduleTags } from "../modules/tags";
 import { schedulerPolicyStatements } from "../lambda/scheduler/iam";
 
@@ -65,7 +66,18 @@ export class OpsStack extends PlatformStack {
       lifecycle: { ignoreChanges: ["state"] },
     });
 
+    // What the scheduler saves and what the account spends (issue 14)
+    const dashboard = new CostDashboard(this, "CostDashboard", {
+      dashboardName: `${n.prefix}-cost`,
+      region: cfg.region,
+      schedulerFunctionName: n.schedulerFunction,
+      deadLetterQueueName: deadLetterQueueName(n.schedulerFunction),
+      budgetName: n.prefix,
+      monthlyBudgetUsd: cfg.budget.monthlyLimitUsd,
+    });
+
     new TerraformOutput(this, "scheduler_function_name", { value: this.scheduler.function.functionName });
+    new TerraformOutput(this, "cost_dashboard_name", { value: dashboard.resource.dashboardName });
     new TerraformOutput(this, "scheduler_dlq_url", { value: this.scheduler.deadLetterQueue.url });
     new TerraformOutput(this, "training_rule_name", { value: training.name });
   }

@@ -160,9 +160,14 @@ export const s3Bucket: Pricer = {
       const baseline: LineItem[] = [];
       const optimized: LineItem[] = [];
       let opt12 = 0;
+      // GB per class per month, every stream of the bucket added up (the page's stacked area)
+      const byMonth = Array.from({ length: months }, () => new Map<string, number>());
       for (const s of streams) {
         const bSeries = simulateStream({ ...s.input, policy: { transitions: [] } }, prices, months);
         const oSeries = simulateStream({ ...s.input, policy: s.policy, itTiering: s.it }, prices, months);
+        oSeries.forEach((m, i) => {
+          for (const [cls, gb] of Object.entries(m.gbByClass)) byMonth[i].set(cls, (byMonth[i].get(cls) ?? 0) + gb);
+        });
         const last = oSeries[oSeries.length - 1];
         opt12 += last.totalUsd;
         const pol =
@@ -180,7 +185,8 @@ export const s3Bucket: Pricer = {
         );
       }
       a.push(`averaged over ${months} months (month ${months}: ${usd(opt12)}); requests and retrievals not priced (same in both)`);
-      return component(`s3:${name}`, `S3 ${name}`, "s3", { baseline, optimized }, a);
+      const storageByMonth = byMonth.map((m, i) => ({ month: i + 1, gbByClass: Object.fromEntries(m) }));
+      return component(`s3:${name}`, `S3 ${name}`, "s3", { baseline, optimized }, a, { storageByMonth });
     });
   },
 };

@@ -14,6 +14,7 @@ import {
   CreateEndpointCommand,
   DeleteEndpointCommand,
   DescribeEndpointCommand,
+  DescribeEndpointConfigCommand,
   paginateListEndpoints,
   paginateListTags,
   SageMakerClient,
@@ -105,6 +106,8 @@ export async function describeNodegroup(eks: EKSClient, ref: NodegroupRef): Prom
       arn: ng?.nodegroupArn ?? "",
       scaling: { minSize: s.minSize ?? 0, desiredSize: s.desiredSize ?? 0, maxSize: s.maxSize ?? 1 },
       tags: ng?.tags ?? {},
+      capacityType: ng?.capacityType,
+      instanceTypes: ng?.instanceTypes ?? [],
     };
   } catch (err) {
     if (errorName(err) === "ResourceNotFoundException") return undefined;
@@ -171,6 +174,17 @@ export async function describeEndpoint(sm: SageMakerClient, name: string): Promi
     };
   } catch (err) {
     if (isEndpointNotFound(err)) return undefined;
+    throw err;
+  }
+}
+
+/** The instances behind an endpoint config's variants (instance type undefined: serverless); undefined when the config is gone. */
+export async function describeEndpointConfigVariants(sm: SageMakerClient, name: string): Promise<{ instanceType?: string; instanceCount: number }[] | undefined> {
+  try {
+    const c = await sm.send(new DescribeEndpointConfigCommand({ EndpointConfigName: name }));
+    return (c.ProductionVariants ?? []).map((v) => (v.ServerlessConfig ? { instanceCount: 0 } : { instanceType: v.InstanceType, instanceCount: v.InitialInstanceCount ?? 1 }));
+  } catch (err) {
+    if (errorName(err) === "ValidationException") return undefined; // "Could not find endpoint configuration"
     throw err;
   }
 }

@@ -34,6 +34,9 @@ import {
   parseNodegroupRecord,
   serializeRecord,
 } from "./records";
+import type { LambdaPrices } from "./price-subset";
+import { endpointAvoided, nodegroupAvoided } from "./avoided";
+import { bundledPriceTable } from "./prices";
 import type { Action, EndpointRecord, NodegroupRecord, Summary, TargetKind, TargetResult, Tags } from "./types";
 
 export interface SchedulerRequest {
@@ -69,6 +72,11 @@ export interface SchedulerDeps {
   readonly retry?: RetryOptions;
   /** @default - the system clock */
   readonly now?: () => Date;
+  /**
+   * Prices of avoided hours (a start reports them). @default the bundled table of the region
+   * (lambda/scheduler/prices.ts); null: report hours only
+   */
+  readonly prices?: LambdaPrices | null;
   /** Test seam: runs after discovery, just before a target is acted on. */
   readonly beforeTarget?: (kind: TargetKind, id: string) => Promise<void>;
 }
@@ -147,6 +155,8 @@ const failedTask = (kind: TargetKind, id: string, reason: string): Task => ({
 
 class Ctx {
   private readonly c: SchedulerClients;
+  private readonly prices: LambdaPrices | undefined;
+  private readonly now: () => Date;
   /** One bound for the whole run: discovery of all kinds and the targets share it. */
   private readonly limit: <T>(fn: () => Promise<T>) => Promise<T>;
 
@@ -157,6 +167,8 @@ class Ctx {
   ) {
     this.c = deps.clients;
     this.limit = createLimiter(s.concurrency ?? 8);
+    this.prices = deps.prices === null ? undefined : (deps.prices ?? bundledPriceTable(s.region));
+    this.now = deps.now ?? (() => new Date());
   }
 
   /** Like Promise.all over items, at most `concurrency` fn calls in flight across the run. */
@@ -288,7 +300,8 @@ class Ctx {
     if (this.req.dryRun) return { outcome: "skipped" as const, before, after: decision.target, reason: this.dry(decision.reason) };
     await this.updateScaling(ref, decision.target);
     await aws.deleteRecord(this.c.ssm, recordName);
-    return { outcome: "started" as const, before, after: { ...decision.target }, reason: decision.reason };
+    const avoided = record && nodegroupAvoided(record, facts, this.now(), this.prices);
+    return { outcome: "started" as const, before, after: { ...decision.target }, reason: decision.reason, avoided };
   }
 
   // ---- endpoints ---------------------------------------------------------------------------
@@ -405,7 +418,9 @@ class Ctx {
     const created = await aws.createEndpoint(this.c.sagemaker, record.endpointName, record.endpointConfigName, record.tags);
     await aws.deleteRecord(this.c.ssm, recordName);
     if (created === "exists") return { outcome: "skipped" as const, before, after: { status: "exists" }, reason: "already running (created meanwhile): record removed" };
-    return { outcome: "started" as const, before, after, reason: decision.reason };
+    // the config's instances price the hours; a config that cannot be read costs the dollars, not the start
+    const variants = await aws.describeEndpointConfigVariants(this.c.sagemaker, record.endpointConfigName).catch(() => undefined);
+    return { outcome: "started" as const, before, after, reason: decision.reason, avoided: endpointAvoided(record, variants, this.now(), this.prices) };
   }
 
   async idleEndpointTasks(now: Date): Promise<Task[]> {

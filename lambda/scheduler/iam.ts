@@ -85,6 +85,13 @@ export function schedulerPolicyStatements(props: SchedulerPolicyProps): PolicySt
       Resource: [arn("sagemaker", "endpoint/*")],
     },
     {
+      // a start prices the hours it avoided from the config's instances (read only)
+      Sid: "SageMakerReadEndpointConfigs",
+      Effect: "Allow",
+      Action: ["sagemaker:DescribeEndpointConfig"],
+      Resource: [arn("sagemaker", "endpoint-config/*")],
+    },
+    {
       Sid: "SageMakerDeleteScheduledEndpoints",
       Effect: "Allow",
       Action: ["sagemaker:DeleteEndpoint"],

@@ -49,6 +49,9 @@ export interface NodegroupFacts {
   readonly arn: string;
   readonly scaling: Scaling;
   readonly tags: Tags;
+  /** ON_DEMAND or SPOT (what an avoided hour is priced at) */
+  readonly capacityType?: string;
+  readonly instanceTypes?: readonly string[];
 }
 
 export type NodegroupDecision =

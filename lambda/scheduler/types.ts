@@ -1,4 +1,5 @@
 /** Shapes shared by the scheduler's plan, AWS calls, core, handler and CLI. */
+import type { Avoided } from "./avoided";
 
 export const ACTIONS = ["stop", "start", "stop-idle"] as const;
 export type Action = (typeof ACTIONS)[number];
@@ -23,6 +24,8 @@ export interface TargetResult {
   readonly before: unknown;
   readonly after: unknown;
   readonly reason: string;
+  /** A start: the hours the target stayed down since its recorded stop, and their price. */
+  readonly avoided?: Avoided;
 }
 
 export interface Summary {

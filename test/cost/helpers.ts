@@ -1,6 +1,7 @@
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
+import { main } from "../../cli/cost";
 
 export const FIXTURE_OUT = path.join(__dirname, "fixtures", "synth");
 /** The fixture's usage profile: keyed by the fixture's own addresses. */
@@ -26,4 +27,18 @@ export function editedCopy(edit: (stack: string, json: any) => void, from = FIXT
     fs.writeFileSync(path.join(dir, "stacks", stack, "cdk.tf.json"), JSON.stringify(json));
   }
   return dir;
+}
+
+/** Runs the cost CLI in-process and captures what it prints. */
+export async function runCostCli(args: string[]): Promise<{ code: number; out: string; err: string }> {
+  let out = "";
+  let err = "";
+  const o = jest.spyOn(process.stdout, "write").mockImplementation((s: any) => ((out += s), true));
+  const e = jest.spyOn(process.stderr, "write").mockImplementation((s: any) => ((err += s), true));
+  try {
+    return { code: await main(args), out, err };
+  } finally {
+    o.mockRestore();
+    e.mockRestore();
+  }
 }

@@ -45,7 +45,7 @@ test.each(["preflight", "emulator", "synth", "deploy", "second plan is empty", "
 test("every verification passed, after deploy and again after restore", () => {
   const checks = [...phase("verify")!.details, ...phase("restore")!.details].filter((d) => /^(ok|FAIL) /.test(d));
   expect(checks.filter((d) => d.startsWith("FAIL"))).toEqual([]);
-  expect(checks.filter((d) => d.startsWith("ok")).length).toBe(18);
+  expect(checks.filter((d) => d.startsWith("ok")).length).toBe(20);
 });
 
 test("the scheduler took node groups to zero and back exactly, and recreated the endpoint", () => {

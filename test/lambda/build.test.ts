@@ -18,7 +18,7 @@ const ensure = () => ensureLambdaBundle("scheduler", log, root);
 
 beforeEach(() => {
   root = fs.mkdtempSync(path.join(os.tmpdir(), "rf-build-"));
-  for (const dir of ["lambda", "tools"]) fs.cpSync(path.join(REPO, dir), path.join(root, dir), { recursive: true });
+  for (const dir of ["lambda", "tools", "cost"]) fs.cpSync(path.join(REPO, dir), path.join(root, dir), { recursive: true });
   fs.copyFileSync(path.join(REPO, "package-lock.json"), path.join(root, "package-lock.json"));
   fs.symlinkSync(path.join(REPO, "node_modules"), path.join(root, "node_modules"));
   lines = [];

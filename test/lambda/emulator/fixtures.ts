@@ -24,8 +24,9 @@ export async function createNodegroup(
   name: string,
   scaling: { minSize: number; desiredSize: number; maxSize: number },
   tags: Record<string, string>,
+  capacity: { instanceTypes?: string[]; capacityType?: "SPOT" | "ON_DEMAND" } = {},
 ) {
-  await eks.send(new CreateNodegroupCommand({ clusterName: cluster, nodegroupName: name, nodeRole: ROLE, subnets: ["subnet-1"], scalingConfig: scaling, tags }));
+  await eks.send(new CreateNodegroupCommand({ clusterName: cluster, nodegroupName: name, nodeRole: ROLE, subnets: ["subnet-1"], scalingConfig: scaling, tags, ...capacity }));
 }
 
 export async function scalingOf(eks: EKSClient, cluster: string, name: string) {

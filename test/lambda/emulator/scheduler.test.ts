@@ -23,7 +23,8 @@ const savedEnv = { ...process.env };
 
 beforeAll(async () => {
   emu = await startEmulator({ startTimeoutMs: 90_000 });
-  Object.assign(process.env, emulatorEnv(emu.endpoint, fx.REGION));
+  // the handler's metrics take their service dimension from the function's name
+  Object.assign(process.env, emulatorEnv(emu.endpoint, fx.REGION), { AWS_LAMBDA_FUNCTION_NAME: "retail-forecast-test-scheduler" });
   c = fx.emulatorClients(emu.endpoint);
 });
 
@@ -160,6 +161,66 @@ describe("stop then start", () => {
 
     expect(byId(start, s.p("ep"))).toMatchObject({ outcome: "skipped", reason: expect.stringContaining("already running") });
     expect(await fx.readParam(c.ssm, endpointRecordName(s.recordPrefix, s.p("ep")))).toBeUndefined();
+  });
+});
+
+describe("metrics (embedded metric format)", () => {
+  /** Runs the handler and returns the EMF documents it printed. */
+  async function handlerEmf(action: "stop" | "start") {
+    const { handler } = await import("../../../lambda/scheduler/handler");
+    let out = "";
+    const spy = jest.spyOn(process.stdout, "write").mockImplementation((s: any) => ((out += String(s)), true));
+    try {
+      await handler({ action });
+    } finally {
+      spy.mockRestore();
+    }
+    return out
+      .split("\n")
+      .filter((l) => l.startsWith("{") && l.includes('"_aws"'))
+      .map((l) => JSON.parse(l));
+  }
+
+  test("a stop then a start 12 hours later: outcomes per run, node- and endpoint-hours and dollars avoided at the estimate's prices", async () => {
+    // GIVEN a spot node group of 2 nodes over two instance types and a one-instance endpoint
+    const s = schedule();
+    const tags = { Schedule: s.scheduleName };
+    await fx.createCluster(c.eks, s.p("m"));
+    await fx.createNodegroup(c.eks, s.p("m"), "ng", { minSize: 1, desiredSize: 2, maxSize: 3 }, tags, { instanceTypes: ["t3.medium", "t3a.medium"], capacityType: "SPOT" });
+    await fx.createEndpoint(c.sagemaker, s.p("ep"), tags);
+    Object.assign(process.env, { SCHEDULE_NAME: s.scheduleName, RECORD_PREFIX: s.recordPrefix, POWERTOOLS_LOG_LEVEL: "SILENT" });
+
+    // WHEN the handler stops them
+    const [stop] = await handlerEmf("stop");
+
+    // THEN one EMF document: namespace, the function's name as dimension, the outcomes, nothing avoided yet
+    expect(stop._aws.CloudWatchMetrics).toEqual([
+      expect.objectContaining({ Namespace: "RetailForecast/Scheduler", Dimensions: [["service"]] }),
+    ]);
+    const names = stop._aws.CloudWatchMetrics[0].Metrics.map((m: { Name: string }) => m.Name).sort();
+    expect(names).toEqual(["DollarsAvoided", "EndpointHoursAvoided", "NodeHoursAvoided", "TargetsFailed", "TargetsSkipped", "TargetsStarted", "TargetsStopped"]);
+    expect(stop).toMatchObject({ service: "retail-forecast-test-scheduler", action: "stop", TargetsStopped: 2, TargetsStarted: 0, TargetsSkipped: 0, TargetsFailed: 0, NodeHoursAvoided: 0, DollarsAvoided: 0 });
+
+    // GIVEN the records say they stopped 12 h ago
+    for (const name of [nodegroupRecordName(s.recordPrefix, s.p("m"), "ng"), endpointRecordName(s.recordPrefix, s.p("ep"))]) {
+      const rec = JSON.parse((await fx.readParam(c.ssm, name))!);
+      rec.stoppedAt = new Date(Date.now() - 12 * 3600_000).toISOString();
+      await c.ssm.send(new PutParameterCommand({ Name: name, Value: JSON.stringify(rec), Type: "String", Overwrite: true }));
+    }
+
+    // WHEN the handler starts them
+    const [start] = await handlerEmf("start");
+
+    // THEN 2 nodes x 12 h and 12 endpoint-hours, priced from the dated table the estimate reads
+    const table = JSON.parse(require("fs").readFileSync(require("path").join(__dirname, "../../../cost/prices/us-east-1.json"), "utf8"));
+    const spot = (t: string) => table.ec2.onDemandHourly[t] * (1 - table.ec2.spotDiscountByFamily[t.split(".")[0]]);
+    const nodeHourly = (spot("t3.medium") + spot("t3a.medium")) / 2;
+    const usd = 24 * nodeHourly + 12 * table.sagemaker.hostingHourly["ml.t2.medium"];
+    expect(start).toMatchObject({ action: "start", TargetsStarted: 2, TargetsStopped: 0, TargetsFailed: 0 });
+    expect(start.NodeHoursAvoided).toBeCloseTo(24, 1);
+    expect(start.EndpointHoursAvoided).toBeCloseTo(12, 1);
+    expect(start.DollarsAvoided).toBeCloseTo(usd, 2);
+    expect(start.DollarsAvoided).toBeGreaterThan(0.5);
   });
 });
 
