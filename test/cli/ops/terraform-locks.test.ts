@@ -36,8 +36,13 @@ afterAll(async () => {
   if (tmp) fs.rmSync(tmp, { recursive: true, force: true });
 });
 
-/** A synthesized cdktf output with one stack: terraform_data whose create and destroy each take `sec` seconds. */
-function synth(name: string, sec: number): string {
+/**
+ * A synthesized cdktf output with one stack: terraform_data whose create and destroy each take
+ * `sec` seconds, or (with `releaseFile`) last until that file exists (at most two minutes): a
+ * lock held as long as the test needs, however slow a busy machine makes the other apply.
+ */
+function synth(name: string, sec: number, releaseFile?: string): string {
+  const hold = releaseFile ? `i=0; while [ ! -f '${releaseFile}' ] && [ $i -lt 1200 ]; do sleep 0.1; i=$((i+1)); done` : `sleep ${sec}`;
   const out = path.join(tmp, name);
   fs.mkdirSync(path.join(out, "stacks", STACK), { recursive: true });
   fs.writeFileSync(
@@ -74,7 +79,7 @@ function synth(name: string, sec: number): string {
         terraform_data: {
           slow: {
             input: "x",
-            provisioner: [{ "local-exec": { command: `sleep ${sec}` } }, { "local-exec": { when: "destroy", command: `sleep ${sec}` } }],
+            provisioner: [{ "local-exec": { command: hold } }, { "local-exec": { when: "destroy", command: hold } }],
           },
         },
       },
@@ -93,16 +98,19 @@ async function until(what: string, check: () => Promise<boolean>, ms = 60_000) {
 }
 
 test("two concurrent applies of one stack: the second fails on the S3 lock, and the ops CLI reads that lock's id, holder and operation", async () => {
-  const first = runCdktf("deploy", [STACK], { env: env(), outdir: synth("first", 6), skipSynth: true });
+  const release = path.join(tmp, "release-first-apply");
+  const first = runCdktf("deploy", [STACK], { env: env(), outdir: synth("first", 0, release), skipSynth: true });
   await until("the first apply to take the lock", async () => !!(await readStateLock(ctx, "compute")));
   const lock = (await readStateLock(ctx, "compute"))!;
   expect(lock).toMatchObject({ stack: STACK, operation: "apply", who: expect.stringMatching(/@/), id: expect.stringMatching(/^[0-9a-f-]{36}$/) });
   expect(describeStateLock(lock)).toMatch(/^sandbox-compute is locked: lock [0-9a-f-]{36}, apply by .+@.+ since \d{4}-.*Z \(\d+ s ago\)$/);
 
-  const second = await runCdktf("deploy", [STACK], { env: env(), outdir: synth("second", 6), skipSynth: true }).then(
-    () => new Error("the second apply went through"),
-    (e) => e,
-  );
+  const second = await runCdktf("deploy", [STACK], { env: env(), outdir: synth("second", 6), skipSynth: true })
+    .then(
+      () => new Error("the second apply went through"),
+      (e) => e,
+    )
+    .finally(() => fs.writeFileSync(release, "")); // the first apply may finish now
   expect(second).toBeInstanceOf(CdktfError);
   expect((second as CdktfError).message).toMatch(/cdktf deploy sandbox-compute exited with 1: .*Error acquiring the state lock/);
   expect((second as CdktfError).tail).toContain(lock.id);
