@@ -11,21 +11,11 @@
  * bucket ARNs carry no account, so GetLifecycleConfiguration covers every bucket the caller's
  * account can see (the report looks at every bucket of the account by design).
  */
-import type { PolicyStatement } from "../lambda/scheduler/iam";
+import { AccountRegion, arnsIn, eksNodegroupRead, PolicyStatement } from "../lambda/shared/policy";
 
-export interface CostReportPolicyProps {
-  readonly region: string;
-  readonly accountId: string;
-  /** @default "aws" */
-  readonly partition?: string;
-}
-
-export function costReportPolicyStatements(props: CostReportPolicyProps): PolicyStatement[] {
-  const { region, accountId } = props;
+export function costReportPolicyStatements(props: AccountRegion): PolicyStatement[] {
+  const arn = arnsIn(props);
   const p = props.partition ?? "aws";
-  if (!/^\d{12}$/.test(accountId)) throw new Error(`accountId must be 12 digits, got "${accountId}"`);
-  if (!/^[a-z]{2}(-[a-z]+)+-\d$/.test(region)) throw new Error(`region must look like eu-west-1, got "${region}"`);
-  const arn = (service: string, resource: string) => `arn:${p}:${service}:${region}:${accountId}:${resource}`;
   return [
     // GetCostAndUsage has no resource type; Cost Explorer answers for the whole account.
     { Sid: "CostExplorer", Effect: "Allow", Action: ["ce:GetCostAndUsage"], Resource: ["*"] },
@@ -41,12 +31,7 @@ export function costReportPolicyStatements(props: CostReportPolicyProps): Policy
     },
     { Sid: "CloudWatchReadMetrics", Effect: "Allow", Action: ["cloudwatch:GetMetricStatistics"], Resource: ["*"] },
     { Sid: "EksListClusters", Effect: "Allow", Action: ["eks:ListClusters"], Resource: ["*"] },
-    {
-      Sid: "EksReadNodegroups",
-      Effect: "Allow",
-      Action: ["eks:ListNodegroups", "eks:DescribeNodegroup"],
-      Resource: [arn("eks", "cluster/*"), arn("eks", "nodegroup/*/*/*")],
-    },
+    eksNodegroupRead("EksReadNodegroups", arn),
     {
       Sid: "EcrReadRepositories",
       Effect: "Allow",

@@ -20,7 +20,8 @@ import { AwsCredentials, awsClientConfig } from "../../lambda/shared/aws-client"
 import { loadEnvironment } from "../../config";
 import { names } from "../../config/naming";
 import type { EnvironmentConfig } from "../../config/types";
-import { PolicyStatement, schedulerPolicyStatements } from "../../lambda/scheduler/iam";
+import { schedulerPolicyStatements } from "../../lambda/scheduler/iam";
+import type { PolicyStatement } from "../../lambda/shared/policy";
 import { costReportPolicyStatements } from "../../cost/iam";
 import { costReport, reportToTable } from "../../cost/report";
 import { formatSummary, scheduleCommand } from "../../cli/schedule";
