@@ -13,7 +13,7 @@ import { CloudWatchLogsClient, CreateLogGroupCommand, DeleteLogGroupCommand, Put
 import { CreateRepositoryCommand, ECRClient } from "@aws-sdk/client-ecr";
 import { DescribeInstancesCommand, EC2Client } from "@aws-sdk/client-ec2";
 import { GetScheduleCommand, SchedulerClient, UpdateScheduleCommand } from "@aws-sdk/client-scheduler";
-import { ListBucketsCommand, HeadBucketCommand, S3Client } from "@aws-sdk/client-s3";
+import { GetBucketIntelligentTieringConfigurationCommand, HeadBucketCommand, ListBucketsCommand, S3Client } from "@aws-sdk/client-s3";
 import { ListEndpointsCommand, SageMakerClient } from "@aws-sdk/client-sagemaker";
 import { GetCostAndUsageCommand, CostExplorerClient } from "@aws-sdk/client-cost-explorer";
 import { AwsCredentials, awsClientConfig } from "../../lambda/shared/aws-client";
@@ -138,6 +138,7 @@ describe("the emulator enforces IAM for role sessions", () => {
     ["EventBridge Scheduler (REST-JSON)", () => new SchedulerClient(as(nothing)).send(new GetScheduleCommand({ Name: `${n.schedulerFunction}-stop` })), "AccessDeniedException", /scheduler:GetSchedule on resource: arn:aws:scheduler:us-east-1:123456789012:schedule\/default\/retail-forecast-sandbox-scheduler-stop/],
     ["EC2 (EC2 query)", () => new EC2Client(as(nothing)).send(new DescribeInstancesCommand({})), "UnauthorizedOperation", /ec2:DescribeInstances/],
     ["S3 (REST-XML)", () => new S3Client(as(nothing)).send(new ListBucketsCommand({})), "AccessDenied", /s3:ListAllMyBuckets on resource: arn:aws:s3:::\*/],
+    ["S3 Intelligent-Tiering (a route the emulator's s3 patch adds)", () => new S3Client(as(nothing)).send(new GetBucketIntelligentTieringConfigurationCommand({ Bucket: n.dataBucket, Id: "x" })), "AccessDenied", /s3:GetIntelligentTieringConfiguration on resource: arn:aws:s3:::retail-forecast-sandbox-data-123456789012 /],
   ])("%s: denied with the action and resource named", async (_service, call, name, message) => {
     const err = await call().then(() => undefined, (e: Error) => e);
     expect(err?.name).toBe(name);

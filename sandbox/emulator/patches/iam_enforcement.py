@@ -7,10 +7,14 @@ What moto 5.2.1 has (moto/core/authorization.py, moto/iam/access_control.py): on
 INITIAL_NO_AUTH_ACTION_COUNT requests have been served (infinite by default, so never), every
 request that reaches BaseResponse.call_action (every service on moto's generic dispatch: EKS,
 SageMaker, SSM, EventBridge, CloudWatch, Logs, Cost Explorer, the Tagging API, ECR, STS, IAM, EC2,
-ELBv2, Lambda, EventBridge Scheduler, ...) and every S3 bucket and object request is
-authenticated (SigV4 recomputed with the secret moto issued) and authorized against the caller's
+ELBv2, Lambda, EventBridge Scheduler, Budgets, Application Auto Scaling, KMS, SNS, SQS, CodeBuild,
+and the operations this project's patches add as response methods) and every S3 bucket and
+object request is authenticated (SigV4 recomputed with the secret moto issued) and authorized against the caller's
 identity policies: the IAM user's (inline, attached, groups') or the assumed role's (inline and
-attached). Where it falls short for proving a role's policy:
+attached). Skipped: handlers moto routes past call_action (the moto-api, instance metadata, SNS
+signing certificates, CloudFormation's cfnresponse, some API Gateway, OpenSearch and CodeDeploy
+paths: none used here) and the S3 Intelligent-Tiering route patches/s3.py adds (it now authorizes
+itself). Where it falls short for proving a role's policy:
 
 1. Resources. Only S3 (bucket and object ARNs), SQS (queue), IAM (role) and STS AssumeRole
    (role) tell the check which resource a call is on; every other service is checked against
