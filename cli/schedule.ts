@@ -17,7 +17,7 @@ import { names } from "../config/naming";
 import { createClients, SchedulerClients } from "../lambda/scheduler/aws";
 import { runScheduler, SchedulerFailedError, SchedulerLogger } from "../lambda/scheduler/core";
 import { ACTIONS, Action, Summary } from "../lambda/scheduler/types";
-import { awsClientConfig } from "../lambda/shared/aws-client";
+import { AwsCredentials, awsClientConfig } from "../lambda/shared/aws-client";
 import { formatTable } from "./table";
 
 export interface ScheduleCommandOptions {
@@ -32,6 +32,8 @@ export interface ScheduleCommandOptions {
   readonly scheduleName?: string;
   /** Sandbox only: the emulator. @default - $SANDBOX_ENDPOINT */
   readonly emulatorEndpoint?: string;
+  /** Act as this identity (a session of the scheduler's role). @default - the default credential chain, or the emulator's */
+  readonly credentials?: AwsCredentials;
   /** One line per target as it completes. @default - silent */
   readonly logger?: SchedulerLogger;
   /** Test seam: clients to use instead of building them. */
@@ -52,7 +54,7 @@ export async function scheduleCommand(opts: ScheduleCommandOptions): Promise<Sum
     throw new Error("the sandbox environment runs against the local emulator: set SANDBOX_ENDPOINT (npm start prints it)");
   }
   const region = opts.region ?? cfg.region;
-  const target = { region, emulatorEndpoint: cfg.emulatorEndpoint };
+  const target = { region, emulatorEndpoint: cfg.emulatorEndpoint, credentials: opts.credentials };
   const clients = opts.clients ?? createClients(target);
 
   if (!opts.clients) {

@@ -64,6 +64,8 @@ const DEV: EnvironmentConfig = {
   schedule: WEEKDAY_SCHEDULE,
   ecr: ECR_DEFAULTS,
   backupPrefixes: ["silver/", "artifacts/"],
+  // The team's SSO role; replace with yours (IAM refuses a trust naming a role that does not exist).
+  costReaders: ["arn:aws:iam::111111111111:role/platform-engineers"],
 };
 
 export const ENVIRONMENTS: Readonly<Record<EnvironmentName, EnvironmentConfig>> = {
@@ -92,6 +94,7 @@ export const ENVIRONMENTS: Readonly<Record<EnvironmentName, EnvironmentConfig>> 
     schedule: WEEKDAY_SCHEDULE,
     ecr: ECR_DEFAULTS,
     backupPrefixes: ["silver/", "artifacts/"],
+    costReaders: ["arn:aws:iam::222222222222:role/platform-engineers"],
   },
   prod: {
     name: "prod",
@@ -150,6 +153,7 @@ export const ENVIRONMENTS: Readonly<Record<EnvironmentName, EnvironmentConfig>> 
     schedule: { ...WEEKDAY_SCHEDULE, enabled: false },
     ecr: { ...ECR_DEFAULTS, immutableTags: true },
     backupPrefixes: ["silver/", "artifacts/"],
+    costReaders: ["arn:aws:iam::333333333333:role/platform-engineers"],
   },
   // The dev platform against the local emulator, with a real-time endpoint so that the scheduler
   // has one to stop and start in the sandbox flow.
@@ -158,6 +162,9 @@ export const ENVIRONMENTS: Readonly<Record<EnvironmentName, EnvironmentConfig>> 
     name: "sandbox",
     accountId: EMULATOR_ACCOUNT_ID,
     notificationEmails: ["sandbox@example.com"],
+    // Stands for the team's role; the sandbox flow assumes the cost reader role as the emulator's
+    // administrator (sandbox/least-privilege.ts).
+    costReaders: [`arn:aws:iam::${EMULATOR_ACCOUNT_ID}:role/platform-engineers`],
     budget: { monthlyLimitUsd: 100, anomalyThresholdUsd: 10 },
     network: { ...DEV.network, vpcCidr: "10.40.0.0/16" },
     sagemaker: {

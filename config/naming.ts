@@ -38,6 +38,8 @@ export function names(cfg: Pick<EnvironmentConfig, "project" | "name" | "account
       endpoint: `/aws/sagemaker/Endpoints/${endpoint}`,
     },
     schedulerFunction: `${prefix}-scheduler`,
+    /** The read-only role `cost report` runs as (ops stack). */
+    costReaderRole: `${prefix}-cost-reader`,
     trainingRule: `${prefix}-scheduled-training`,
     /** SSM path where the scheduler records what it stopped (the function's RECORD_PREFIX). */
     schedulerRecordPrefix: schedulerRecordPrefix(cfg),

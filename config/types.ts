@@ -94,4 +94,10 @@ export interface EnvironmentConfig {
   };
   /** Data prefixes of the data bucket that a teardown backs up first. */
   readonly backupPrefixes: readonly string[];
+  /**
+   * IAM roles or users of this account (e.g. the team's SSO role) that may assume the read-only
+   * role `cost report` runs as (`<project>-<env>-cost-reader`, in the ops stack). Named
+   * principals, never the account (CKV_AWS_61); IAM refuses a trust naming one that does not exist.
+   */
+  readonly costReaders: readonly string[];
 }

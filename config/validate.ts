@@ -14,6 +14,7 @@ import { ENVIRONMENT_NAMES, EnvironmentConfig, EnvironmentName } from "./types";
 import { AWS_REGIONS } from "./aws-regions";
 import { LOG_RETENTION_DAYS } from "../modules/log-retention";
 import { IDLE_INVOCATIONS_THRESHOLD_RANGE, IDLE_WINDOW_HOURS_RANGE } from "../lambda/scheduler/env";
+import { IAM_PRINCIPAL_ARN } from "../modules/iam-principals";
 
 /** Instance families this project prices and allows for node groups (see cost/prices). */
 export const EC2_FAMILIES = [
@@ -153,6 +154,7 @@ const environment = z.object({
     tagPrefixes: z.array(nonBlank("a non-empty tag prefix"), { error: "a list of tag prefixes" }),
   }),
   backupPrefixes: z.array(text("a key prefix ending in '/'", /^[a-z0-9][a-z0-9/_-]*\/$/), { error: "a list of key prefixes" }),
+  costReaders: list(text("an IAM role or user ARN (arn:aws:iam::<accountId>:role/<name>; no wildcard, no :root)", IAM_PRINCIPAL_ARN), "at least one IAM role or user ARN"),
 });
 
 // ---- rules between fields --------------------------------------------------------------------
@@ -213,6 +215,10 @@ function crossFieldRules(cfg: EnvironmentConfig, bad: Bad): void {
     }
   }
   if (cfg.name === "prod" && e?.immutableTags === false) bad(["ecr", "immutableTags"], false, "true in prod (CKV_AWS_51)");
+  (Array.isArray(cfg.costReaders) ? cfg.costReaders : []).forEach((arn, i) => {
+    const account = typeof arn === "string" ? arn.split(":")[4] : undefined;
+    if (account && /^\d{12}$/.test(account) && account !== cfg.accountId) bad(["costReaders", i], arn, `a principal of this environment's account ${cfg.accountId}`);
+  });
 }
 
 function tryCron(expr: unknown): CronSchedule | undefined {

@@ -19,7 +19,7 @@ import { DescribeEndpointCommand, DescribeEndpointConfigCommand, ListEndpointsCo
 import { ENVIRONMENTS, EnvironmentName } from "../config";
 import { loadPriceTable, PriceTable, spotDiscount } from "./prices";
 import { pages } from "../lambda/shared/pages";
-import { AwsTarget, awsClientConfig } from "../lambda/shared/aws-client";
+import { AwsCredentials, AwsTarget, awsClientConfig } from "../lambda/shared/aws-client";
 import type { Estimate } from "./estimate";
 import { compareRealized, lastFullMonth, RealizedComparison, realizedToMarkdown, realizedToTable } from "./realized";
 
@@ -49,6 +49,8 @@ export interface CostReportOptions {
   readonly clients?: Partial<ReportClients>;
   /** Sandbox only: the local emulator. @default - the SDK's standard resolution (AWS_ENDPOINT_URL, then AWS) */
   readonly emulatorEndpoint?: string;
+  /** Act as this identity (a session of the cost reader role). @default - the default credential chain, or the emulator's */
+  readonly credentials?: AwsCredentials;
   /** ECR images pushed longer ago than this are reported. @default 90 */
   readonly oldImageDays?: number;
   /** An endpoint with no invocations over this window is idle. @default the environment's idleWindowHours */
@@ -127,7 +129,7 @@ const amount = (m: any) => Number(m?.UnblendedCost?.Amount ?? 0);
 export async function costReport(o: CostReportOptions): Promise<CostReport> {
   const cfg = ENVIRONMENTS[o.env];
   const region = o.region ?? cfg.region;
-  const c: ReportClients = { ...defaultClients({ region, emulatorEndpoint: o.emulatorEndpoint }), ...(o.clients ?? {}) };
+  const c: ReportClients = { ...defaultClients({ region, emulatorEndpoint: o.emulatorEndpoint, credentials: o.credentials }), ...(o.clients ?? {}) };
   const days = o.days ?? 30;
   const now = o.now ?? new Date();
   const end = isoDay(now);

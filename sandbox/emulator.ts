@@ -40,6 +40,12 @@ export interface StartEmulatorOptions {
   readonly keep?: boolean;
   /** With keep: where the server logs. @default - a file in the OS temp directory */
   readonly logFile?: string;
+  /**
+   * Check every call of a role session or IAM user against its identity policies
+   * (sandbox/emulator/patches/iam_enforcement.py). The emulator credentials stay the account's
+   * administrator, so Terraform and the tests deploy as before. @default false
+   */
+  readonly enforceIam?: boolean;
 }
 
 const SERVER = path.join(__dirname, "emulator", "server.py");
@@ -63,7 +69,7 @@ export async function startEmulator(options: StartEmulatorOptions = {}): Promise
   if (options.keep) return startKept(python, options);
   const child = spawn(python, [SERVER, "--host", "127.0.0.1", "--port", "0"], {
     stdio: ["ignore", "pipe", "pipe"],
-    env: { ...process.env, PYTHONUNBUFFERED: "1" },
+    env: serverEnv(options),
   });
   running.add(child);
   installExitHook();
@@ -106,11 +112,19 @@ export async function startEmulator(options: StartEmulatorOptions = {}): Promise
   };
 }
 
+function serverEnv(options: StartEmulatorOptions): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = { ...process.env, PYTHONUNBUFFERED: "1" };
+  // Never inherited: whether a test's emulator enforces IAM is that test's choice.
+  delete env.RF_EMULATOR_IAM;
+  if (options.enforceIam) env.RF_EMULATOR_IAM = "enforce";
+  return env;
+}
+
 /** The --keep server: detached, logging to a file, found ready by reading that file. */
 async function startKept(python: string, options: StartEmulatorOptions): Promise<Emulator> {
   const logFile = options.logFile ?? path.join(fs.mkdtempSync(path.join(os.tmpdir(), "rf-emulator-")), "emulator.log");
   const fd = fs.openSync(logFile, "a");
-  const child = spawn(python, ["-u", SERVER, "--host", "127.0.0.1", "--port", "0"], { stdio: ["ignore", fd, fd], detached: true, env: { ...process.env, PYTHONUNBUFFERED: "1" } });
+  const child = spawn(python, ["-u", SERVER, "--host", "127.0.0.1", "--port", "0"], { stdio: ["ignore", fd, fd], detached: true, env: serverEnv(options) });
   fs.closeSync(fd);
   child.unref();
   const deadline = Date.now() + (options.startTimeoutMs ?? 30000);

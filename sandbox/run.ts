@@ -2,7 +2,8 @@
  * `npm start`: the whole platform on this machine, no AWS account. Starts the local AWS emulator,
  * deploys every sandbox stack with the real cdktf CLI and Terraform (state in the emulator's S3
  * through the S3 backend, as in an account), proves a second plan is empty, verifies what the
- * mission checks, runs the scheduler (stop, then start), prints the cost estimate, tears down
+ * mission checks, runs the scheduler (stop, then start), prints the cost estimate, runs the
+ * scheduler and the cost report again as their own roles with IAM enforced (least-privilege.ts), tears down
  * compute and ops with the ops command, verifies nothing but the data stack remains, restores
  * and verifies again. Ends with a summary and the time of each phase.
  *
@@ -38,6 +39,7 @@ import { cdktfStackRunner } from "../cli/ops/stacks";
 import { GetScheduleCommand, SchedulerClient } from "@aws-sdk/client-scheduler";
 import { teardown } from "../cli/ops/teardown";
 import { restore } from "../cli/ops/restore";
+import { leastPrivilegePhase } from "./least-privilege";
 
 const run = promisify(execFile);
 
@@ -164,7 +166,7 @@ export async function runSandbox(opts: SandboxOptions = {}): Promise<SandboxRepo
       if (endpoint) {
         say(d)(`using the emulator at ${endpoint}`);
       } else {
-        emulator = await startEmulator({ keep: opts.keepEmulator, logFile: opts.keepEmulator ? path.join(outdir, "emulator.log") : undefined });
+        emulator = await startEmulator({ keep: opts.keepEmulator, logFile: opts.keepEmulator ? path.join(outdir, "emulator.log") : undefined, enforceIam: true });
         endpoint = emulator.endpoint;
         say(d)(`moto on ${endpoint} (pid ${emulator.pid}) with patches: ${emulator.patches.join(", ")}`);
       }
@@ -219,6 +221,10 @@ export async function runSandbox(opts: SandboxOptions = {}): Promise<SandboxRepo
 
     await phase("cost estimate", async (d) => {
       for (const line of await costEstimate(outdir)) say(d)(line);
+    });
+
+    await phase("least privilege", async (d) => {
+      await leastPrivilegePhase(cfg!, endpoint!, say(d));
     });
 
     // The ops CLI's own runner: its own synth in a directory that does not exist yet (as in a

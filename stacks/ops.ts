@@ -10,6 +10,8 @@ import { deadLetterQueueName, ScheduledFunction } from "../modules/scheduled-fun
 import { CostDashboard } from "../modules/cost-dashboard";
 import { scheduleTags } from "../modules/tags";
 import { schedulerPolicyStatements } from "../lambda/scheduler/iam";
+import { CostReaderRole } from "../modules/cost-reader-role";
+import { costReportPolicyStatements } from "../cost/iam";
 
 export interface OpsStackProps extends PlatformStackProps {
   /** The scheduler's deployment package (dist/lambda/scheduler.zip). */
@@ -76,8 +78,16 @@ export class OpsStack extends PlatformStack {
       monthlyBudgetUsd: cfg.budget.monthlyLimitUsd,
     });
 
+    // `cost report` runs as this read-only role (sandbox/least-privilege.ts proves it needs no more).
+    const costReader = new CostReaderRole(this, "CostReader", {
+      roleName: n.costReaderRole,
+      trustedPrincipalArns: cfg.costReaders,
+      statements: costReportPolicyStatements({ region: cfg.region, accountId: cfg.accountId }),
+    });
+
     new TerraformOutput(this, "scheduler_function_name", { value: this.scheduler.function.functionName });
     new TerraformOutput(this, "cost_dashboard_name", { value: dashboard.resource.dashboardName });
+    new TerraformOutput(this, "cost_reader_role_arn", { value: costReader.role.role.arn });
     new TerraformOutput(this, "scheduler_dlq_url", { value: this.scheduler.deadLetterQueue.url });
     new TerraformOutput(this, "training_rule_name", { value: training.name });
   }

@@ -18,7 +18,7 @@ import {
   PutObjectCommand,
 } from "@aws-sdk/client-s3";
 import { OpsContext, OpsError } from "./context";
-import { errorName } from "../../lambda/shared/errors";
+import { deniedHead, errorName, isAccessDenied } from "../../lambda/shared/errors";
 import type { Interrupts } from "./signals";
 import {
   BackupScopeKind,
@@ -48,6 +48,7 @@ export async function bucketExists(ctx: OpsContext, bucket: string): Promise<boo
     return true;
   } catch (err) {
     if (["NotFound", "NoSuchBucket"].includes(errorName(err)) || (err as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode === 404) return false;
+    if (isAccessDenied(err)) throw deniedHead("s3:ListBucket", `arn:aws:s3:::${bucket}`);
     throw err;
   }
 }
@@ -218,6 +219,7 @@ async function headSize(ctx: OpsContext, bucket: string, key: string): Promise<n
     return (await ctx.clients.s3.send(new HeadObjectCommand({ Bucket: bucket, Key: key }))).ContentLength ?? 0;
   } catch (err) {
     if (["NotFound", "NoSuchKey", "NoSuchBucket"].includes(errorName(err))) return undefined;
+    if (isAccessDenied(err)) throw deniedHead("s3:GetObject", `arn:aws:s3:::${bucket}/${key}`);
     throw err;
   }
 }

@@ -21,7 +21,7 @@ import { SchedulerClient } from "@aws-sdk/client-scheduler";
 import { loadEnvironment } from "../../config";
 import type { EnvironmentConfig } from "../../config/types";
 import { names, Names } from "../../config/naming";
-import { awsClientConfig, emulatorProcessEnv } from "../../lambda/shared/aws-client";
+import { AwsCredentials, awsClientConfig, credentialsEnv, emulatorProcessEnv } from "../../lambda/shared/aws-client";
 import type { SchedulerClients } from "../../lambda/scheduler/aws";
 
 /** A user-facing failure: printed as one line, exit code 1, nothing else said. */
@@ -60,6 +60,12 @@ export interface ContextOptions {
   readonly log?: Log;
   /** Test seam: adjust the loaded config (e.g. another accountId to prove the guard). */
   readonly configure?: (cfg: EnvironmentConfig) => EnvironmentConfig;
+  /**
+   * Act as this identity, for the SDK calls and for cdktf / Terraform (a session of the role the
+   * scheduled teardown and restore run as: sandbox/least-privilege.ts opsContextAsRole).
+   * @default - the default credential chain, or the emulator's administrator
+   */
+  readonly credentials?: AwsCredentials;
 }
 
 /** Loads and validates the environment; one-line errors for unknown names and a sandbox without emulator. */
@@ -78,8 +84,8 @@ export function loadOpsEnvironment(env: string, opts: ContextOptions = {}): Envi
   return cfg;
 }
 
-export function createOpsClients(cfg: EnvironmentConfig): OpsClients {
-  const base = awsClientConfig({ region: cfg.region, emulatorEndpoint: cfg.emulatorEndpoint });
+export function createOpsClients(cfg: EnvironmentConfig, credentials?: AwsCredentials): OpsClients {
+  const base = awsClientConfig({ region: cfg.region, emulatorEndpoint: cfg.emulatorEndpoint, credentials });
   return {
     sts: new STSClient(base),
     s3: new S3Client(base),
@@ -103,9 +109,11 @@ export function opsContext(env: string, opts: ContextOptions = {}): OpsContext {
   const childEnv: NodeJS.ProcessEnv = { ...process.env, PLATFORM_ENVS: cfg.name };
   if (cfg.emulatorEndpoint) {
     // the same environment npm start gives cdktf and Terraform
-    Object.assign(childEnv, emulatorProcessEnv(cfg.emulatorEndpoint, cfg.region), { SANDBOX_ENDPOINT: cfg.emulatorEndpoint });
+    Object.assign(childEnv, emulatorProcessEnv(cfg.emulatorEndpoint, cfg.region, opts.credentials), { SANDBOX_ENDPOINT: cfg.emulatorEndpoint });
+  } else if (opts.credentials) {
+    Object.assign(childEnv, credentialsEnv(opts.credentials));
   }
-  return { cfg, names: names(cfg), clients: createOpsClients(cfg), log: opts.log ?? ((l) => console.log(l)), childEnv };
+  return { cfg, names: names(cfg), clients: createOpsClients(cfg, opts.credentials), log: opts.log ?? ((l) => console.log(l)), childEnv };
 }
 
 /**

@@ -16,7 +16,7 @@ import { HeadBucketCommand } from "@aws-sdk/client-s3";
 import { GetFunctionCommand } from "@aws-sdk/client-lambda";
 import { DescribeRuleCommand } from "@aws-sdk/client-eventbridge";
 import { OpsContext } from "./context";
-import { errorLine, errorName } from "../../lambda/shared/errors";
+import { deniedHead, errorLine, errorName, isAccessDenied } from "../../lambda/shared/errors";
 import { isClusterOwned } from "./cleanup";
 import { arnKind, classifyLeftovers, Leftover, VerdictRow } from "./plan";
 import { formatTable } from "../table";
@@ -56,6 +56,8 @@ async function fromTaggingApi(ctx: OpsContext): Promise<(Leftover & { arn: strin
   try {
     return await taggedPages(ctx);
   } catch (err) {
+    // a denial is not a service gap to work around: verifying with less than asked would pass quietly
+    if (isAccessDenied(err)) throw err;
     ctx.log(`      tagging API failed unfiltered (${errorName(err) || errorLine(err)}): asking per resource type`);
   }
   const out: (Leftover & { arn: string })[] = [];
@@ -63,6 +65,7 @@ async function fromTaggingApi(ctx: OpsContext): Promise<(Leftover & { arn: strin
     try {
       out.push(...(await taggedPages(ctx, [t])));
     } catch (err) {
+      if (isAccessDenied(err)) throw err;
       ctx.log(`      tagging API failed for ${t} (${errorName(err) || errorLine(err)}): relying on the per-service listings`);
     }
   }
@@ -134,7 +137,9 @@ export async function stillExists(ctx: OpsContext, arn: string): Promise<boolean
       case "logs:log-group":
         return ((await c.logs.send(new DescribeLogGroupsCommand({ logGroupNamePrefix: id.replace(/:\*$/, "") }))).logGroups ?? []).some((g) => g.logGroupName === id.replace(/:\*$/, ""));
       case "s3:bucket":
-        await c.s3.send(new HeadBucketCommand({ Bucket: id }));
+        await c.s3.send(new HeadBucketCommand({ Bucket: id })).catch((err) => {
+          throw isAccessDenied(err) ? deniedHead("s3:ListBucket", `arn:aws:s3:::${id}`) : err;
+        });
         return true;
       case "lambda:function":
         await c.lambda.send(new GetFunctionCommand({ FunctionName: id }));

@@ -10,6 +10,10 @@
  * not scope to a resource (noted per statement).
  */
 
+import { arnsIn, eksNodegroupRead, PolicyStatement } from "../shared/policy";
+
+export type { PolicyStatement };
+
 export interface SchedulerPolicyProps {
   readonly region: string;
   readonly accountId: string;
@@ -29,22 +33,11 @@ export interface SchedulerPolicyProps {
   readonly partition?: string;
 }
 
-export interface PolicyStatement {
-  readonly Sid: string;
-  readonly Effect: "Allow" | "Deny";
-  readonly Action: string[];
-  readonly Resource: string[];
-  readonly Condition?: Record<string, Record<string, string | string[]>>;
-}
-
 export function schedulerPolicyStatements(props: SchedulerPolicyProps): PolicyStatement[] {
-  const { region, accountId, scheduleName } = props;
-  const p = props.partition ?? "aws";
-  if (!/^\d{12}$/.test(accountId)) throw new Error(`accountId must be 12 digits, got "${accountId}"`);
-  if (!/^[a-z]{2}(-[a-z]+)+-\d$/.test(region)) throw new Error(`region must look like eu-west-1, got "${region}"`);
+  const { scheduleName } = props;
+  const arn = arnsIn(props);
   if (!scheduleName || scheduleName.includes("*")) throw new Error(`scheduleName must be a non-empty tag value without *, got "${scheduleName}"`);
   if (!/^(\/[a-zA-Z0-9_.-]+)+$/.test(props.recordPrefix)) throw new Error(`recordPrefix must be an SSM path like /retail-forecast/dev/scheduler, got "${props.recordPrefix}"`);
-  const arn = (service: string, resource: string) => `arn:${p}:${service}:${region}:${accountId}:${resource}`;
   const tagged = { StringEquals: { "aws:ResourceTag/Schedule": scheduleName } };
 
   const aliases = props.endpointKmsKeyAliases ?? [];
@@ -58,12 +51,7 @@ export function schedulerPolicyStatements(props: SchedulerPolicyProps): PolicySt
       Action: ["eks:ListClusters"],
       Resource: ["*"],
     },
-    {
-      Sid: "EksRead",
-      Effect: "Allow",
-      Action: ["eks:ListNodegroups", "eks:DescribeNodegroup"],
-      Resource: [arn("eks", "cluster/*"), arn("eks", "nodegroup/*/*/*")],
-    },
+    eksNodegroupRead("EksRead", arn),
     {
       Sid: "EksScaleScheduledNodegroups",
       Effect: "Allow",

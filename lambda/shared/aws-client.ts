@@ -15,6 +15,13 @@ export const EMULATOR_CREDENTIALS = { accessKeyId: "testing", secretAccessKey: "
 /** moto's fixed account id; the sandbox environment is that account. */
 export const EMULATOR_ACCOUNT_ID = "123456789012";
 
+/** Credentials given explicitly (a role session), instead of the default chain or the emulator's. */
+export interface AwsCredentials {
+  readonly accessKeyId: string;
+  readonly secretAccessKey: string;
+  readonly sessionToken?: string;
+}
+
 export interface AwsTarget {
   readonly region: string;
   /**
@@ -24,6 +31,11 @@ export interface AwsTarget {
   readonly emulatorEndpoint?: string;
   /** @default 6: throttling is retried by the SDK with backoff (adaptive mode adds client-side rate limiting) */
   readonly maxAttempts?: number;
+  /**
+   * Act as this identity (the sandbox's role sessions: sandbox/least-privilege.ts).
+   * @default - the emulator's administrator credentials with an emulator; else the default chain
+   */
+  readonly credentials?: AwsCredentials;
 }
 
 export interface AwsClientConfig {
@@ -31,7 +43,7 @@ export interface AwsClientConfig {
   readonly maxAttempts: number;
   readonly retryMode: "adaptive";
   readonly endpoint?: string;
-  readonly credentials?: { readonly accessKeyId: string; readonly secretAccessKey: string; readonly sessionToken?: string };
+  readonly credentials?: AwsCredentials;
   /** S3 only (other clients ignore it): a loopback endpoint has no virtual-host bucket names. */
   readonly forcePathStyle: boolean;
 }
@@ -43,16 +55,24 @@ export function awsClientConfig(target: AwsTarget, env: Readonly<Record<string, 
     maxAttempts: target.maxAttempts ?? 6,
     retryMode: "adaptive",
     ...(emulator ? { endpoint: emulator, credentials: { ...EMULATOR_CREDENTIALS } } : {}),
+    ...(target.credentials ? { credentials: { ...target.credentials } } : {}),
     forcePathStyle: Boolean(emulator || env.AWS_ENDPOINT_URL_S3 || env.AWS_ENDPOINT_URL),
   };
 }
 
-/** The same settings as environment variables, for child processes (cdktf, Terraform, the AWS CLI). */
-export function emulatorProcessEnv(endpoint: string, region: string): Record<string, string> {
+/** Credentials as environment variables, for child processes (cdktf, Terraform, the AWS CLI). */
+export function credentialsEnv(credentials: AwsCredentials): Record<string, string> {
   return {
-    AWS_ACCESS_KEY_ID: EMULATOR_CREDENTIALS.accessKeyId,
-    AWS_SECRET_ACCESS_KEY: EMULATOR_CREDENTIALS.secretAccessKey,
-    AWS_SESSION_TOKEN: EMULATOR_CREDENTIALS.sessionToken,
+    AWS_ACCESS_KEY_ID: credentials.accessKeyId,
+    AWS_SECRET_ACCESS_KEY: credentials.secretAccessKey,
+    AWS_SESSION_TOKEN: credentials.sessionToken ?? "",
+  };
+}
+
+/** The same settings as environment variables, for child processes (cdktf, Terraform, the AWS CLI). */
+export function emulatorProcessEnv(endpoint: string, region: string, credentials: AwsCredentials = EMULATOR_CREDENTIALS): Record<string, string> {
+  return {
+    ...credentialsEnv(credentials),
     AWS_ENDPOINT_URL: endpoint,
     AWS_REGION: region,
     AWS_DEFAULT_REGION: region,

@@ -32,7 +32,7 @@ afterAll(() => {
 
 const phase = (name: string) => report.phases.find((p) => p.phase === name);
 
-test.each(["preflight", "emulator", "synth", "deploy", "second plan is empty", "verify", "seed sample data", "schedule", "cost estimate", "teardown", "restore"])(
+test.each(["preflight", "emulator", "synth", "deploy", "second plan is empty", "verify", "seed sample data", "schedule", "cost estimate", "least privilege", "teardown", "restore"])(
   "phase '%s' passes",
   (name) => {
     const p = phase(name);
@@ -41,6 +41,16 @@ test.each(["preflight", "emulator", "synth", "deploy", "second plan is empty", "
     expect(p?.ok).toBe(true);
   },
 );
+
+test("the scheduler and the cost report ran as the roles the stacks deployed, with IAM enforced and every call allowed", () => {
+  const d = phase("least privilege")!.details.join("\n");
+  expect(d).toMatch(/retail-forecast-sandbox-scheduler \(trusts lambda\.amazonaws\.com\): s3:ListAllMyBuckets, which it is not granted, is denied/);
+  expect(d).toMatch(/stop: .*nodegroup retail-forecast-sandbox-api.* stopped/);
+  expect(d).toMatch(/start: .*endpoint retail-forecast-sandbox-forecast.* started/);
+  expect(d).toMatch(/scheduler as retail-forecast-sandbox-scheduler: \d+ calls, \d+ actions, all allowed/);
+  expect(d).toMatch(/cost report as retail-forecast-sandbox-cost-reader: .* no errors/);
+  expect(d).toMatch(/cost report as retail-forecast-sandbox-cost-reader: \d+ calls, \d+ actions, all allowed/);
+});
 
 test("every verification passed, after deploy and again after restore", () => {
   const checks = [...phase("verify")!.details, ...phase("restore")!.details].filter((d) => /^(ok|FAIL) /.test(d));

@@ -1,4 +1,6 @@
 import { schedulerPolicyStatements } from "../../lambda/scheduler/iam";
+import { isScheduled, tagsForRecreate } from "../../lambda/scheduler/plan";
+import { allows } from "../iam-eval";
 
 const props = { region: "eu-west-1", accountId: "111122223333", scheduleName: "office-hours", recordPrefix: "/retail-forecast/dev/scheduler" };
 const statements = schedulerPolicyStatements(props);
@@ -88,5 +90,100 @@ describe("KMS grant for recreated endpoints (what the emulator cannot check)", (
 
   test.each([["*"], ["alias/aws/sagemaker"], ["arn:aws:kms:eu-west-1:111122223333:key/x"]])("fails when an alias is %s", (bad) => {
     expect(() => schedulerPolicyStatements({ ...props, endpointKmsKeyAliases: [bad] })).toThrow(/customer key aliases/);
+  });
+});
+
+/**
+ * Tag and KMS conditions: the emulator does not evaluate Condition blocks
+ * (sandbox/emulator/patches/iam_enforcement.py), so what AWS would decide is checked here, with
+ * the request context AWS builds for each call, against the scheduler's own choice of targets.
+ * Condition keys as the Service Authorization Reference lists them for each action:
+ *   EKS        https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazonelastickubernetesservice.html
+ *   SageMaker  https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazonsagemaker.html
+ *   EventBridge https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazoneventbridge.html
+ *   KMS        https://docs.aws.amazon.com/service-authorization/latest/reference/list_awskeymanagementservice.html
+ *              and https://docs.aws.amazon.com/kms/latest/developerguide/conditions-kms.html (kms:GrantIsForAWSResource)
+ * A key an action does not support is absent from its request context: an Allow conditioned on
+ * it never applies, and the call is denied on AWS while the emulator lets it through.
+ */
+describe("conditions the emulator cannot evaluate", () => {
+  const alias = "alias/retail-forecast-dev-compute";
+  const all = schedulerPolicyStatements({ ...props, endpointKmsKeyAliases: [alias] });
+  const arn = (service: string, resource: string) => `arn:aws:${service}:eu-west-1:111122223333:${resource}`;
+  const nodegroup = arn("eks", "nodegroup/retail-forecast-dev/retail-forecast-dev-api/0a1b2c3d");
+  const endpoint = arn("sagemaker", "endpoint/retail-forecast-dev-forecast");
+  const rule = arn("events", "rule/retail-forecast-dev-scheduled-training");
+  const key = arn("kms", "key/1234abcd-12ab-34cd-56ef-1234567890ab");
+  const resourceTags = (tags: Record<string, string>) => Object.fromEntries(Object.entries(tags).map(([k, v]) => [`aws:ResourceTag/${k}`, v]));
+
+  // action -> condition keys AWS puts in its request context (from the pages above)
+  const SUPPORTED: Record<string, readonly string[]> = {
+    "eks:UpdateNodegroupConfig": ["aws:ResourceTag/${TagKey}"],
+    "sagemaker:DeleteEndpoint": ["aws:ResourceTag/${TagKey}", "sagemaker:ResourceTag/${TagKey}"],
+    "sagemaker:CreateEndpoint": ["aws:RequestTag/${TagKey}", "aws:TagKeys", "aws:ResourceTag/${TagKey}", "sagemaker:ResourceTag/${TagKey}"],
+    "sagemaker:AddTags": ["aws:RequestTag/${TagKey}", "aws:TagKeys", "aws:ResourceTag/${TagKey}", "sagemaker:ResourceTag/${TagKey}"],
+    "events:DisableRule": ["aws:ResourceTag/${TagKey}"],
+    "events:EnableRule": ["aws:ResourceTag/${TagKey}"],
+    "kms:CreateGrant": ["kms:GrantIsForAWSResource", "kms:ResourceAliases", "kms:CallerAccount", "kms:ViaService", "kms:GrantOperations"],
+    "kms:DescribeKey": ["kms:ResourceAliases", "kms:CallerAccount", "kms:ViaService"],
+  };
+  const keyPattern = (k: string) => new RegExp(`^${k.split("${TagKey}").map((part) => part.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")).join("[^/]+")}$`, "i");
+
+  test("every condition key the policy uses is one AWS supplies for each action it conditions", () => {
+    const conditioned = all.filter((s) => s.Condition);
+    expect(conditioned.length).toBeGreaterThan(0);
+    for (const s of conditioned) {
+      for (const action of s.Action) {
+        const supported = SUPPORTED[action];
+        expect({ action, supported: supported !== undefined }).toEqual({ action, supported: true });
+        for (const k of Object.values(s.Condition!).flatMap((o) => Object.keys(o))) {
+          expect({ action, key: k, supported: supported.some((p) => keyPattern(p).test(k)) }).toEqual({ action, key: k, supported: true });
+        }
+      }
+    }
+  });
+
+  const writes = [["eks:UpdateNodegroupConfig", nodegroup], ["sagemaker:DeleteEndpoint", endpoint], ["events:DisableRule", rule], ["events:EnableRule", rule]] as const;
+
+  test("every target the scheduler acts on satisfies the policy's aws:ResourceTag condition (no AccessDenied on AWS)", () => {
+    const cases: Record<string, string>[] = [{ Schedule: "office-hours" }, { Schedule: "office-hours", Environment: "dev" }];
+    for (const tags of cases) {
+      expect(isScheduled(tags, props.scheduleName)).toBe(true);
+      for (const [action, resource] of writes) expect({ action, allowed: allows(all, action, resource, resourceTags(tags)) }).toEqual({ action, allowed: true });
+    }
+  });
+
+  test("the role cannot write to what another schedule or nobody scheduled, though the emulator would let it", () => {
+    const cases: Record<string, string>[] = [{ Schedule: "other-hours" }, { Environment: "dev" }, {}];
+    for (const tags of cases) {
+      expect(isScheduled(tags, props.scheduleName)).toBe(false);
+      for (const [action, resource] of writes) expect({ tags, action, allowed: allows(all, action, resource, resourceTags(tags)) }).toEqual({ tags, action, allowed: false });
+    }
+    // IAM compares the tag key of aws:ResourceTag/<key> case-insensitively: a `schedule` tag
+    // satisfies the condition, while the scheduler only acts on `Schedule` (the safe direction)
+    expect(isScheduled({ schedule: "office-hours" }, props.scheduleName)).toBe(false);
+    expect(allows(all, "eks:UpdateNodegroupConfig", nodegroup, resourceTags({ schedule: "office-hours" }))).toBe(true);
+  });
+
+  test("recreating an endpoint from its stop record sends the Schedule tag that aws:RequestTag requires (CreateEndpoint and the AddTags it implies)", () => {
+    const recorded = { Schedule: "office-hours", Environment: "dev", "aws:cloudformation:stack-name": "x" };
+    const tags = tagsForRecreate(recorded);
+    const context = { ...Object.fromEntries(Object.entries(tags).map(([k, v]) => [`aws:RequestTag/${k}`, v])), "aws:TagKeys": Object.keys(tags) };
+    for (const action of ["sagemaker:CreateEndpoint", "sagemaker:AddTags"]) expect(allows(all, action, endpoint, context)).toBe(true);
+    expect(allows(all, "sagemaker:CreateEndpoint", arn("sagemaker", "endpoint-config/retail-forecast-dev-forecast-config"), context)).toBe(true);
+    // without the tag AWS refuses: an endpoint the scheduler did not stop cannot be created by it
+    expect(allows(all, "sagemaker:CreateEndpoint", endpoint, { "aws:RequestTag/Environment": "dev", "aws:TagKeys": ["Environment"] })).toBe(false);
+  });
+
+  test("kms:CreateGrant only for a grant to an AWS service, on a key carrying the compute key's alias", () => {
+    const grant = (ctx: Record<string, string | string[]>) => allows(all, "kms:CreateGrant", key, ctx);
+    expect(grant({ "kms:GrantIsForAWSResource": "true", "kms:ResourceAliases": [alias] })).toBe(true);
+    expect(grant({ "kms:GrantIsForAWSResource": "false", "kms:ResourceAliases": [alias] })).toBe(false);
+    expect(grant({ "kms:GrantIsForAWSResource": "true", "kms:ResourceAliases": ["alias/something-else"] })).toBe(false);
+    expect(allows(all, "kms:DescribeKey", key, { "kms:ResourceAliases": [alias] })).toBe(true);
+  });
+
+  test("the scheduler passes no role to any service (nothing for RF_IAM_PASSROLE_SCOPED to scope)", () => {
+    expect(all.some((s) => s.Action.some((a) => /^iam:/i.test(a)))).toBe(false);
   });
 });

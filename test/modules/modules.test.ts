@@ -27,6 +27,10 @@ import { ScheduledFunction } from "../../modules/scheduled-function";
 import { SageMakerEndpoint } from "../../modules/sagemaker-endpoint";
 import { Network, subnetCidr } from "../../modules/network";
 import { AlertTopic } from "../../modules/alert-topic";
+import { CostReaderRole } from "../../modules/cost-reader-role";
+import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
+import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
+import { costReportPolicyStatements } from "../../cost/iam";
 
 const BUNDLE = `${__dirname}/../fixtures/scheduler.zip`;
 
@@ -243,6 +247,33 @@ describe("LogGroup", () => {
   });
   test("fails when retention is a value CloudWatch rejects", () => {
     expect(() => synth((s) => new LogGroup(s, "L", { name: "/x", retentionInDays: 10 }))).toThrow(/retentionInDays must be one of 1, 3, 5, 7/);
+  });
+});
+
+describe("CostReaderRole", () => {
+  const statements = costReportPolicyStatements({ region: "eu-west-1", accountId: "111111111111" });
+  const reader = "arn:aws:iam::111111111111:role/platform-engineers";
+
+  test("assumed only by the named principals, with the read-only policy inline", () => {
+    const out = synth((s) => new CostReaderRole(s, "CostReader", { roleName: "rf-dev-cost-reader", trustedPrincipalArns: [reader], statements }));
+    expect(out).toHaveResourceWithProperties(IamRole, {
+      name: "rf-dev-cost-reader",
+      assume_role_policy: JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Principal: { AWS: [reader] }, Action: "sts:AssumeRole" }] }),
+    });
+    expect(out).toHaveResourceWithProperties(IamRolePolicy, { policy: JSON.stringify({ Version: "2012-10-17", Statement: statements }) });
+  });
+
+  test.each([
+    ["fails when no principal is named", [], /at least one IAM role or user ARN, got none/],
+    ["fails when the principal is the account root (CKV_AWS_61)", ["arn:aws:iam::111111111111:root"], /"arn:aws:iam::111111111111:root" is not allowed/],
+    ["fails when the principal is a wildcard (CKV_AWS_60)", ["*"], /"\*" is not allowed/],
+  ])("%s", (_n, principals, msg) => {
+    expect(() => synth((s) => new CostReaderRole(s, "R", { roleName: "r", trustedPrincipalArns: principals, statements }))).toThrow(msg);
+  });
+
+  test("fails when a statement could change something", () => {
+    const write = [...statements, { Sid: "Oops", Effect: "Allow" as const, Action: ["s3:PutObject"], Resource: ["*"] }];
+    expect(() => synth((s) => new CostReaderRole(s, "R", { roleName: "r", trustedPrincipalArns: [reader], statements: write }))).toThrow(/statement Oops: a cost reader only reads; s3:PutObject/);
   });
 });
 

@@ -11,9 +11,10 @@ Id; Get returns it as the body; List returns <ListBucketIntelligentTieringConfig
 with IsTruncated and every configuration; Delete answers 204; an unknown Id answers 404
 NoSuchConfiguration. PUT/DELETE answer 200/204 with an empty body.
 
-Patch: intercepts those requests ahead of moto's bucket dispatch, keeps the configurations on
-the bucket object (so they go when the bucket goes) and serialises them back in AWS's element
-order.
+Patch: intercepts those requests ahead of moto's bucket dispatch (authorizing them as
+s3:GetIntelligentTieringConfiguration / s3:PutIntelligentTieringConfiguration, as AWS does, which
+moto's skipped dispatch would otherwise not), keeps the configurations on the bucket object (so
+they go when the bucket goes) and serialises them back in AWS's element order.
 
 Gap 2 (moto 5.2.1): lifecycle filters lose ObjectSizeGreaterThan / ObjectSizeLessThan (moto's
 LifecycleFilter/LifecycleAndFilter have no field for them). For an `and { prefix, tags }`
@@ -87,6 +88,9 @@ def _error(status: int, code: str, message: str, bucket: str) -> tuple[int, dict
 
 
 def _intelligent_tiering(self: S3Response, method: str, bucket_name: str, querystring: dict[str, Any]) -> Any:
+    # authorized as AWS does (iam_enforcement.py): intercepted ahead of moto's own check
+    self.data["Action"] = "GetIntelligentTieringConfiguration" if method == "GET" else "PutIntelligentTieringConfiguration"
+    self._authenticate_and_authorize_s3_action(bucket_name=bucket_name)
     bucket = self.backend.get_bucket(bucket_name)  # raises NoSuchBucket
     configs: dict[str, dict[str, Any]] = bucket.__dict__.setdefault("_emu_intelligent_tiering", {})
     config_id = (querystring.get("id") or [None])[0]

@@ -3,7 +3,7 @@ import { CreateBucketCommand, DeleteBucketCommand, GetObjectCommand, HeadBucketC
 import { DeleteRuleCommand } from "@aws-sdk/client-eventbridge";
 import { CreateScheduleCommand, DeleteScheduleCommand, GetScheduleCommand } from "@aws-sdk/client-scheduler";
 import { opsContext, OpsContext } from "../../../cli/ops/context";
-import { Emulator, startEmulator } from "../../../sandbox/emulator";
+import { Emulator, startEmulator, StartEmulatorOptions } from "../../../sandbox/emulator";
 import type { CdktfRunner } from "../../../cli/ops/stacks";
 import * as fx from "../../lambda/emulator/fixtures";
 
@@ -25,7 +25,7 @@ export function opsFixtures(ctx: () => OpsContext) {
     put(c().names.stateBucket, c().names.stateKey(kind), JSON.stringify({ version: 4, resources: Array.from({ length: resources }, (_, i) => ({ mode: "managed", type: "x", name: `r${i}` })) }));
   const emptyState = (kind: string) => put(c().names.stateBucket, c().names.stateKey(kind), JSON.stringify({ version: 4, resources: [] }));
   const scheduleName = (a: string) => `${c().names.schedulerFunction}-${a}`;
-  async function createSchedules() {
+  async function createSchedules(roleArn = fx.ROLE) {
     for (const a of SCHEDULE_ACTIONS) {
       await c().clients.scheduler.send(
         new CreateScheduleCommand({
@@ -37,7 +37,7 @@ export function opsFixtures(ctx: () => OpsContext) {
           State: "ENABLED",
           Target: {
             Arn: `arn:aws:lambda:us-east-1:123456789012:function:${c().names.schedulerFunction}`,
-            RoleArn: fx.ROLE,
+            RoleArn: roleArn,
             Input: JSON.stringify({ action: a }),
             DeadLetterConfig: { Arn: "arn:aws:sqs:us-east-1:123456789012:scheduler-dlq" },
             RetryPolicy: { MaximumRetryAttempts: 2, MaximumEventAgeInSeconds: 3600 },
@@ -50,10 +50,10 @@ export function opsFixtures(ctx: () => OpsContext) {
   const getSchedule = (a: string) => c().clients.scheduler.send(new GetScheduleCommand({ Name: scheduleName(a) }));
   const scheduleStates = async () => Object.fromEntries(await Promise.all(SCHEDULE_ACTIONS.map(async (a) => [a, (await getSchedule(a)).State] as const)));
 
-  /** The ops stack as Terraform deploys it: the training rule and the scheduler's schedules. */
-  async function deployOps() {
+  /** The ops stack as Terraform deploys it: the training rule and the scheduler's schedules (their target role: `scheduleRoleArn`). */
+  async function deployOps(scheduleRoleArn = fx.ROLE) {
     await fx.createRule(c().clients.events, c().names.trainingRule, { Schedule: "office-hours", Environment: c().cfg.name, Stack: `${c().cfg.name}-ops` });
-    await createSchedules();
+    await createSchedules(scheduleRoleArn);
     await deployedState("ops");
   }
 
@@ -94,10 +94,10 @@ export interface OpsSuite {
   readonly output: () => string;
 }
 
-export function opsSuite(): OpsSuite {
+export function opsSuite(emulator: StartEmulatorOptions = {}): OpsSuite {
   const s = { lines: [] as string[], log: (l: string) => void s.lines.push(l), output: () => s.lines.join("\n") } as OpsSuite;
   beforeAll(async () => {
-    s.emu = await startEmulator();
+    s.emu = await startEmulator(emulator);
   });
   afterAll(async () => {
     await s.emu?.stop();
