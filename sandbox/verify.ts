@@ -18,6 +18,7 @@ import { names } from "../config/naming";
 import { MISSION_LIFECYCLE_RULES } from "../stacks/data";
 import { REQUIRED_TAG_KEYS } from "../modules/tags";
 import { pages } from "../lambda/shared/pages";
+import { numbered, switchCrons } from "../lambda/shared/office-hours";
 import type { AwsClientConfig } from "../lambda/shared/aws-client";
 
 export interface Check {
@@ -168,11 +169,13 @@ export function deploymentChecks(cfg: EnvironmentConfig, c: ClientSettings): Che
       name: "schedules: stop and start on weekdays in the configured timezone, targeting the function",
       async run() {
         const out: string[] = [];
-        for (const [action, cron] of [["stop", cfg.schedule.stopCron], ["start", cfg.schedule.startCron], ["stop-idle", cfg.schedule.idleCron]] as const) {
+        const crons = switchCrons(cfg.schedule.hours);
+        const expected = [...numbered("stop", crons.stop), ...numbered("start", crons.start), { name: "stop-idle", cron: cfg.schedule.idleCron }];
+        for (const { name: action, cron } of expected) {
           const s = await scheduler.send(new GetScheduleCommand({ Name: `${n.schedulerFunction}-${action}` }));
           expectEqual(`${action} expression`, s.ScheduleExpression, cron);
           expectEqual(`${action} timezone`, s.ScheduleExpressionTimezone, cfg.schedule.timezone);
-          expectEqual(`${action} input`, JSON.parse(s.Target?.Input ?? "{}").action, action);
+          expectEqual(`${action} input`, JSON.parse(s.Target?.Input ?? "{}").action, action.replace(/-\d+$/, ""));
           expectEqual(`${action} state`, s.State, cfg.schedule.enabled ? "ENABLED" : "DISABLED");
           if (!s.Target?.Arn?.endsWith(`:function:${n.schedulerFunction}`)) throw new Error(`${action} targets ${s.Target?.Arn}`);
           if (!s.Target?.DeadLetterConfig?.Arn) throw new Error(`${action} schedule target has no dead-letter queue`);

@@ -325,7 +325,7 @@ describe("Network", () => {
     expect([0, 1, 2, 3].map((i) => subnetCidr("10.10.0.0/16", i))).toEqual(["10.10.0.0/18", "10.10.64.0/18", "10.10.128.0/18", "10.10.192.0/18"]);
   });
   test("one NAT outside prod and an S3 gateway endpoint", () => {
-    const out = synth((s) => new Network(s, "N", { name: "n", cidr: "10.10.0.0/16", region: "us-east-1", natGateways: 1, clusterName: "c" }));
+    const out = synth((s) => new Network(s, "N", { name: "n", cidr: "10.10.0.0/16", region: "us-east-1", egress: { mode: "nat-gateway", count: 1 }, clusterName: "c" }));
     expect(Object.keys(JSON.parse(out).resource.aws_nat_gateway)).toHaveLength(1);
     expect(out).toHaveResourceWithProperties(NatGateway, {});
     expect(out).toHaveResourceWithProperties(VpcEndpoint, { service_name: "com.amazonaws.us-east-1.s3", vpc_endpoint_type: "Gateway" });
