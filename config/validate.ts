@@ -304,10 +304,17 @@ const fieldName = (path: readonly PropertyKey[]) =>
 /** JSON, except where JSON would lie (Infinity and NaN print as null) or say nothing (undefined). */
 const show = (v: unknown) => (typeof v === "number" && !Number.isFinite(v) ? String(v) : v === undefined ? "missing" : JSON.stringify(v));
 
+/** A union's issue carries the whole object as its input: the value is the field the path names. */
+function valueOf(i: { path: readonly PropertyKey[]; input?: unknown }): unknown {
+  const last = i.path[i.path.length - 1];
+  const input = i.input;
+  return input && typeof input === "object" && !Array.isArray(input) && typeof last === "string" && last in input ? (input as Record<string, unknown>)[last] : input;
+}
+
 export function validateEnvironment(cfg: EnvironmentConfig): EnvironmentConfig {
   const result = schema.safeParse(cfg, { reportInput: true });
   if (!result.success) {
-    const problems = result.error.issues.map((i) => `${fieldName(i.path)}: ${show(i.input)} is not allowed (${i.message})`);
+    const problems = result.error.issues.map((i) => `${fieldName(i.path)}: ${show(valueOf(i))} is not allowed (${i.message})`);
     throw new ConfigError(String(cfg.name), [...new Set(problems)]);
   }
   return cfg;

@@ -11,6 +11,7 @@
  * library changes this import and nothing else.
  */
 import { CronSchedule, cronMatches, parseCron } from "../config/cron";
+import { offsetMinutesAt, zoneFormatter } from "../lambda/shared/office-hours";
 
 export { CronSchedule, parseCron };
 
@@ -83,27 +84,12 @@ class Zone {
   constructor(readonly tz: string) {
     // a zone that never changes needs no readings
     if (tz === "UTC" || tz === "Etc/UTC") return;
-    this.format = new Intl.DateTimeFormat("en-US", {
-      timeZone: tz,
-      hourCycle: "h23",
-      year: "numeric",
-      month: "numeric",
-      day: "numeric",
-      hour: "numeric",
-      minute: "numeric",
-      second: "numeric",
-    });
+    this.format = zoneFormatter(tz);
   }
 
   /** UTC offset at instant `ms`, in minutes (London in summer: +60). */
   offsetAt(ms: number): number {
-    if (!this.format) return 0;
-    const parts: Record<string, number> = {};
-    for (const p of this.format.formatToParts(new Date(ms))) {
-      if (p.type !== "literal") parts[p.type] = Number(p.value);
-    }
-    const asUtc = Date.UTC(parts.year, parts.month - 1, parts.day, parts.hour % 24, parts.minute, parts.second);
-    return Math.round((asUtc - Math.floor(ms / 1000) * 1000) / MINUTE);
+    return this.format ? offsetMinutesAt(this.format, ms) : 0;
   }
 
   /** Offset at 00:00 UTC of day `d` (days since the epoch). */

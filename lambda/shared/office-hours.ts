@@ -207,16 +207,9 @@ export function describeHours(hours: WorkingHours): string {
 
 // ---- clocks -------------------------------------------------------------------------------
 
-const formatters = new Map<string, Intl.DateTimeFormat>();
-
-/** The formatter that reads an instant on `tz`'s wall clock (one per zone, kept). Throws RangeError for an unknown zone. */
+/** A formatter that reads an instant on `tz`'s wall clock (callers that read many keep it). Throws RangeError for an unknown zone. */
 export function zoneFormatter(tz: string): Intl.DateTimeFormat {
-  let f = formatters.get(tz);
-  if (!f) {
-    f = new Intl.DateTimeFormat("en-US", { timeZone: tz, hourCycle: "h23", year: "numeric", month: "numeric", day: "numeric", hour: "numeric", minute: "numeric", second: "numeric" });
-    formatters.set(tz, f);
-  }
-  return f;
+  return new Intl.DateTimeFormat("en-US", { timeZone: tz, hourCycle: "h23", year: "numeric", month: "numeric", day: "numeric", hour: "numeric", minute: "numeric", second: "numeric" });
 }
 
 /** UTC offset of a zone at instant `ms`, in minutes (London in summer: +60), read with its formatter. */
@@ -249,9 +242,10 @@ export function zonedInstant(date: string, minuteOfDay: number, tz: string): num
   const [y, mo, d] = date.split("-").map(Number);
   const wall = Date.UTC(y, mo - 1, d) + minuteOfDay * 60_000;
   const f = zoneFormatter(tz);
-  const first = wall - offsetMinutesAt(f, wall - 12 * 3600_000) * 60_000;
-  const second = wall - offsetMinutesAt(f, first) * 60_000;
-  return Math.min(first, second);
+  const before = wall - offsetMinutesAt(f, wall - 12 * 3600_000) * 60_000;
+  const after = wall - offsetMinutesAt(f, wall + 12 * 3600_000) * 60_000;
+  const real = [before, after].filter((t) => t + offsetMinutesAt(f, t) * 60_000 === wall);
+  return real.length ? Math.min(...real) : before;
 }
 
 // ---- skip dates, wanted state -------------------------------------------------------------
