@@ -51,6 +51,8 @@ export interface OpsContext {
   readonly log: Log;
   /** Environment for child processes (cdktf): emulator endpoint and fake credentials for sandbox. */
   readonly childEnv: NodeJS.ProcessEnv;
+  /** The clock of skip dates, keep-alive expiry and the compute lifetime's hours. */
+  readonly now: () => Date;
 }
 
 export interface ContextOptions {
@@ -60,6 +62,8 @@ export interface ContextOptions {
   readonly log?: Log;
   /** Test seam: adjust the loaded config (e.g. another accountId to prove the guard). */
   readonly configure?: (cfg: EnvironmentConfig) => EnvironmentConfig;
+  /** Test seam (and the sandbox's scheduled cycle on a chosen day): the clock. @default - the system clock */
+  readonly now?: () => Date;
 }
 
 /** Loads and validates the environment; one-line errors for unknown names and a sandbox without emulator. */
@@ -105,7 +109,7 @@ export function opsContext(env: string, opts: ContextOptions = {}): OpsContext {
     // the same environment npm start gives cdktf and Terraform
     Object.assign(childEnv, emulatorProcessEnv(cfg.emulatorEndpoint, cfg.region), { SANDBOX_ENDPOINT: cfg.emulatorEndpoint });
   }
-  return { cfg, names: names(cfg), clients: createOpsClients(cfg), log: opts.log ?? ((l) => console.log(l)), childEnv };
+  return { cfg, names: names(cfg), clients: createOpsClients(cfg), log: opts.log ?? ((l) => console.log(l)), childEnv, now: opts.now ?? (() => new Date()) };
 }
 
 /**

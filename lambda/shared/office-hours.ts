@@ -309,7 +309,7 @@ export function parseKeepAlive(name: string, value: string): KeepAlive {
   return v as unknown as KeepAlive;
 }
 
-export const keepAliveActive = (k: KeepAlive | undefined, now: number): k is KeepAlive => k !== undefined && now < Date.parse(k.until);
+export const keepAliveActive = (k: KeepAlive | undefined, now: number): boolean => k !== undefined && now < Date.parse(k.until);
 
 const UNTIL_ALLOWED = (tz: string) =>
   `a time within the next ${KEEP_ALIVE_MAX_DAYS} days: HH:MM (today, ${tz}), YYYY-MM-DDTHH:MM (${tz}), or ISO 8601 with an offset (2026-06-02T22:00:00Z)`;
@@ -366,7 +366,7 @@ export type GateVerdict = { readonly run: true; readonly reason: string } | { re
  */
 export function gate(action: ScheduledAction, now: number, f: GateFacts): GateVerdict {
   const down = action === "stop" || action === "stop-idle" || action === "teardown";
-  if (down && keepAliveActive(f.keepAlive, now)) {
+  if (down && f.keepAlive && keepAliveActive(f.keepAlive, now)) {
     return { run: false, reason: `keep-alive until ${f.keepAlive.until} (set by ${f.keepAlive.setBy} at ${f.keepAlive.setAt}${f.keepAlive.reason ? `: ${f.keepAlive.reason}` : ""})` };
   }
   const lead = action === "restore" ? (f.leadMinutes ?? 0) : 0;

@@ -83,7 +83,7 @@ test("a teardown from a fresh checkout (no cdktf.out, as the teardown workflow r
   }
   fs.symlinkSync(path.join(REPO, "node_modules"), path.join(checkout, "node_modules"));
   fs.mkdirSync(path.join(checkout, "dist", "lambda"), { recursive: true });
-  fs.copyFileSync(path.join(REPO, "dist", "lambda", "scheduler.zip"), path.join(checkout, "dist", "lambda", "scheduler.zip"));
+  for (const f of ["scheduler.zip", "scheduler.build.json"]) fs.copyFileSync(path.join(REPO, "dist", "lambda", f), path.join(checkout, "dist", "lambda", f));
   expect(fs.existsSync(path.join(checkout, "cdktf.out"))).toBe(false);
   await environment();
   const log = path.join(tmp, "fresh.log");
