@@ -65,7 +65,7 @@ export function pricingContext(input: ContextInput): BuiltContext {
       return parsed.data;
     },
     hours: (r) => schedules.hours(r),
-    resource: (address, path) => profile.resolve(address, path.split(".")),
+    resource: (address, path) => profile.resolve(address, typeof path === "string" ? path.split(".") : path),
     usageError: (path, message) => new UsageError(`${file}: ${formatPath(path)}: ${message}`),
     warn,
   };

@@ -26,8 +26,9 @@ import { SchedulerSchedule } from "@cdktf/provider-aws/lib/scheduler-schedule";
 import { LogGroup } from "./log-group";
 import { Role } from "./iam";
 import { parseCron, isValidTimeZone } from "../config/cron";
+import { LifetimeAction, lifetimeCommand, START_BUILD_TARGET, startBuildInput } from "./lifetime-build";
 
-export type LifetimeAction = "teardown" | "restore";
+export { LifetimeAction, lifetimeCommand, START_BUILD_TARGET, startBuildInput };
 
 export interface LifetimeSchedule {
   /** Part of the schedule's name: keep stable. */
@@ -63,6 +64,8 @@ export interface ComputeLifetimeProps {
   readonly deadLetterQueueArn: string;
   /** The SSM parameter every run writes its outcome to (named in the failure alert). */
   readonly lastRunParameter: string;
+  /** Minutes before a window the restore fires (LIFETIME_RESTORE_LEAD_MINUTES: the cost estimate dates skip dates by the window). */
+  readonly restoreLeadMinutes: number;
   /** Kubernetes minor version: the kubectl the restore installs to apply the manifests. */
   readonly kubernetesVersion: string;
   readonly terraformVersion: string;
@@ -74,19 +77,6 @@ export interface ComputeLifetimeProps {
   readonly computeType?: string;
   /** @default 60 */
   readonly buildTimeoutMinutes?: number;
-}
-
-/** EventBridge Scheduler's universal target for CodeBuild StartBuild. */
-export const START_BUILD_TARGET = "arn:aws:scheduler:::aws-sdk:codebuild:startBuild";
-
-/** The StartBuild request a schedule sends (universal targets take the API's own field names). */
-export function startBuildInput(projectName: string, action: LifetimeAction): Record<string, unknown> {
-  return { ProjectName: projectName, EnvironmentVariablesOverride: [{ Name: "LIFETIME_ACTION", Value: action, Type: "PLAINTEXT" }] };
-}
-
-/** The command line of each action: the build runs exactly this (and the sandbox runs the same argv). */
-export function lifetimeCommand(action: LifetimeAction, env: string): string[] {
-  return action === "teardown" ? ["teardown", env, "--yes", "--scheduled"] : ["restore", env, "--scheduled"];
 }
 
 /**
@@ -178,6 +168,7 @@ export class ComputeLifetime extends Construct {
           { name: "LIFETIME_ACTION", value: "none", type: "PLAINTEXT" },
           { name: "LIFETIME_TIMEZONE", value: props.timezone, type: "PLAINTEXT" },
           { name: "LIFETIME_SKIP_DATES", value: props.skipDates.join(","), type: "PLAINTEXT" },
+          { name: "LIFETIME_RESTORE_LEAD_MINUTES", value: String(props.restoreLeadMinutes), type: "PLAINTEXT" },
           { name: "CHECKPOINT_DISABLE", value: "1", type: "PLAINTEXT" },
           { name: "DISABLE_VERSION_CHECK", value: "1", type: "PLAINTEXT" },
         ],

@@ -100,6 +100,7 @@ export class OpsStack extends PlatformStack {
         schedules,
         timezone: s.timezone,
         skipDates: s.skipDates,
+        restoreLeadMinutes: life.restoreLeadMinutes,
         alertTopicArn: n.alertTopicArn,
         deadLetterQueueArn: this.scheduler.deadLetterQueue.arn,
         lastRunParameter: n.lastRunParameter,

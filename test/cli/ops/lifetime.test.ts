@@ -10,7 +10,7 @@ import { alertFor, LastRun, readLastRun, restoreOutcome, scheduledRestore, sched
 import { waitForNodegroupUpdates } from "../../../cli/ops/cleanup";
 import { runScheduler } from "../../../lambda/scheduler/core";
 import { nodegroupRecordName } from "../../../lambda/scheduler/records";
-import { lifetimeCommand, startBuildInput } from "../../../modules/compute-lifetime";
+import { lifetimeCommand, startBuildInput } from "../../../modules/lifetime-build";
 import * as fx from "../../lambda/emulator/fixtures";
 import { opsFixtures, opsSuite } from "./helpers";
 
