@@ -11,15 +11,15 @@
  * those firings, evaluated over a calendar year in each schedule's timezone.
  *
  * The compute lifetime: a CodeBuild project whose environment names LIFETIME_STACK, started by
- * Scheduler schedules (the universal CodeBuild StartBuild target) with LIFETIME_ACTION teardown
- * or restore. Every resource of that stack exists only between a restore and the next teardown
+ * Scheduler schedules (the templated CodeBuild target: the project's ARN) whose input overrides
+ * LIFETIME_ACTION to teardown or restore. Every resource of that stack exists only between a restore and the next teardown
  * (a restore does nothing on LIFETIME_SKIP_DATES); a resource the scheduler also switches runs
  * while both leave it on.
  */
-import { TerraformModel, TfResource, literal, list, block } from "../terraform";
+import { TerraformModel, TfResource, literal, list, block, parseArn } from "../terraform";
 import { activeFirings, Calendar, firings, memo, parseCron, runningTime, ScheduleEvent } from "./schedule";
 
-import { START_BUILD_TARGET } from "../modules/lifetime-build";
+import { lifetimeActionOf } from "../modules/lifetime-build";
 
 /** A CodeBuild project's environment variables, as written in the model. */
 export function buildVariables(project: TfResource): Record<string, string> {
@@ -143,11 +143,13 @@ export class ScheduleModel {
         timezone: r.str("schedule_expression_timezone") ?? "UTC",
         targetArn: target?.arn,
       };
-      if (target?.arn === START_BUILD_TARGET) {
-        // the compute lifetime: StartBuild of a project, its action in the environment override
-        const project = projects.find((p) => this.model.label(p, "name") === input?.ProjectName);
-        const override = list<Record<string, unknown>>(input?.EnvironmentVariablesOverride).find((v) => v.Name === "LIFETIME_ACTION");
-        out.push({ ...base, action: String(override?.Value ?? "unknown"), project, skipDates: project ? dateSet(buildVariables(project).LIFETIME_SKIP_DATES) : undefined });
+      // the compute lifetime: StartBuild of a project (by reference or ARN), its action in the environment override
+      const arn = typeof target?.arn === "string" ? parseArn(target.arn) : undefined;
+      const project =
+        this.model.resolve(target?.arn, r, ["aws_codebuild_project"]) ??
+        (arn?.service === "codebuild" ? projects.find((p) => `project/${this.model.label(p, "name")}` === arn.resource) : undefined);
+      if (project?.type === "aws_codebuild_project") {
+        out.push({ ...base, action: lifetimeActionOf(input) ?? "unknown", target: project, project, skipDates: dateSet(buildVariables(project).LIFETIME_SKIP_DATES) });
         continue;
       }
       const fn = this.model.resolve(target?.arn, r);

@@ -1,6 +1,6 @@
 /**
  * The compute lifetime's engine, in the ops stack: EventBridge Scheduler schedules (in the
- * environment's IANA timezone) start an AWS CodeBuild project that runs this repository's own
+ * environment's IANA timezone, the templated CodeBuild StartBuild target) start an AWS CodeBuild project that runs this repository's own
  * `npm run ops -- teardown <env> --yes --scheduled` or `npm run ops -- restore <env> --scheduled`
  * from a pinned source: the zip of the commit the deploy workflow last deployed, in the state
  * bucket. A build that fails (or times out, or is stopped) is also reported by an EventBridge
@@ -26,9 +26,9 @@ import { SchedulerSchedule } from "@cdktf/provider-aws/lib/scheduler-schedule";
 import { LogGroup } from "./log-group";
 import { Role } from "./iam";
 import { parseCron, isValidTimeZone } from "../config/cron";
-import { LifetimeAction, lifetimeCommand, START_BUILD_TARGET, startBuildInput } from "./lifetime-build";
+import { LIFETIME_ACTION_VARIABLE, LifetimeAction, lifetimeCommand, startBuildInput } from "./lifetime-build";
 
-export { LifetimeAction, lifetimeCommand, START_BUILD_TARGET, startBuildInput };
+export { LifetimeAction, lifetimeCommand, startBuildInput };
 
 export interface LifetimeSchedule {
   /** Part of the schedule's name: keep stable. */
@@ -165,7 +165,7 @@ export class ComputeLifetime extends Construct {
         environmentVariable: [
           { name: "PLATFORM_ENV", value: props.environmentName, type: "PLAINTEXT" },
           { name: "LIFETIME_STACK", value: props.computeStack, type: "PLAINTEXT" },
-          { name: "LIFETIME_ACTION", value: "none", type: "PLAINTEXT" },
+          { name: LIFETIME_ACTION_VARIABLE, value: "none", type: "PLAINTEXT" },
           { name: "LIFETIME_TIMEZONE", value: props.timezone, type: "PLAINTEXT" },
           { name: "LIFETIME_SKIP_DATES", value: props.skipDates.join(","), type: "PLAINTEXT" },
           { name: "LIFETIME_RESTORE_LEAD_MINUTES", value: String(props.restoreLeadMinutes), type: "PLAINTEXT" },
@@ -201,9 +201,9 @@ export class ComputeLifetime extends Construct {
           state: props.enabled === false ? "DISABLED" : "ENABLED",
           flexibleTimeWindow: { mode: "OFF" },
           target: {
-            arn: START_BUILD_TARGET,
+            arn: this.project.arn,
             roleArn: scheduleRole.role.arn,
-            input: JSON.stringify(startBuildInput(props.projectName, s.action)),
+            input: JSON.stringify(startBuildInput(s.action)),
             deadLetterConfig: { arn: props.deadLetterQueueArn },
             // StartBuild is quick; retry throttling for up to 30 minutes, then the DLQ (which alarms)
             retryPolicy: { maximumRetryAttempts: 3, maximumEventAgeInSeconds: 1800 },

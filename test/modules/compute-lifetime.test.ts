@@ -9,7 +9,7 @@ import { loadEnvironment } from "../../config";
 import { names } from "../../config/naming";
 import { OpsStack } from "../../stacks/ops";
 import { computeLifetimePolicyStatements, policyDocuments } from "../../cli/ops/iam";
-import { lifetimeBuildspec, lifetimeCommand, START_BUILD_TARGET } from "../../modules/compute-lifetime";
+import { lifetimeBuildspec, lifetimeCommand, startBuildInput } from "../../modules/compute-lifetime";
 
 const BUNDLE = `${__dirname}/../fixtures/scheduler.zip`;
 const ops = (env: "dev" | "staging" | "prod") => JSON.parse(Testing.synth(new OpsStack(Testing.app(), { config: loadEnvironment(env), schedulerBundle: BUNDLE })));
@@ -20,16 +20,17 @@ describe("compute lifetime in the ops stack", () => {
   const cfg = loadEnvironment("dev");
   const n = names(cfg);
 
-  test("restore at 06:30 and teardown at 19:00 on weekdays in Europe/London, starting the project through EventBridge Scheduler's CodeBuild target", () => {
+  test("restore at 06:30 and teardown at 19:00 on weekdays in Europe/London, starting the project through EventBridge Scheduler's templated CodeBuild target", () => {
     const schedules = of(doc, "aws_scheduler_schedule").filter((s) => s.name.startsWith(`${n.prefix}-lifetime-`));
     expect(schedules.map((s) => [s.name, s.schedule_expression, s.schedule_expression_timezone, s.state]).sort()).toEqual([
       [`${n.prefix}-lifetime-restore`, "cron(30 6 ? * MON-FRI *)", "Europe/London", "ENABLED"],
       [`${n.prefix}-lifetime-teardown`, "cron(0 19 ? * MON-FRI *)", "Europe/London", "ENABLED"],
     ]);
     for (const s of schedules) {
-      expect(s.target.arn).toBe(START_BUILD_TARGET);
+      expect(s.target.arn).toMatch(/^\$\{aws_codebuild_project\.ComputeLifetime_Project_[A-F0-9]+\.arn\}$/);
       const input = JSON.parse(s.target.input);
-      expect(input).toEqual({ ProjectName: n.lifetimeProject, EnvironmentVariablesOverride: [{ Name: "LIFETIME_ACTION", Value: s.name.endsWith("teardown") ? "teardown" : "restore", Type: "PLAINTEXT" }] });
+      expect(input).toEqual(startBuildInput(s.name.endsWith("teardown") ? "teardown" : "restore"));
+      expect(input).toEqual({ environmentVariablesOverride: [{ name: "LIFETIME_ACTION", value: s.name.endsWith("teardown") ? "teardown" : "restore", type: "PLAINTEXT" }] });
       expect(s.target.role_arn).toMatch(/aws_iam_role\.ComputeLifetime_ScheduleRole/);
       expect(s.target.dead_letter_config.arn).toMatch(/aws_sqs_queue\.Scheduler_DeadLetterQueue/);
       expect(s.flexible_time_window).toEqual({ mode: "OFF" });

@@ -47,7 +47,7 @@ async function lifetimeSchedule(ctx: OpsContext, action: "teardown" | "restore")
         ScheduleExpression: action === "teardown" ? "cron(0 19 ? * MON-FRI *)" : "cron(30 6 ? * MON-FRI *)",
         ScheduleExpressionTimezone: "Europe/London",
         FlexibleTimeWindow: { Mode: "OFF" },
-        Target: { Arn: "arn:aws:scheduler:::aws-sdk:codebuild:startBuild", RoleArn: fx.ROLE, Input: JSON.stringify(startBuildInput(ctx.names.lifetimeProject, action)) },
+        Target: { Arn: `arn:aws:codebuild:us-east-1:123456789012:project/${ctx.names.lifetimeProject}`, RoleArn: fx.ROLE, Input: JSON.stringify(startBuildInput(action)) },
       }),
     )
     .catch(() => undefined);
@@ -97,7 +97,8 @@ describe("the scheduled cycle", () => {
     expect(s.output()).toMatch(/sandbox kept alive until 2026-06-01T21:00:00.000Z \(2026-06-01 22:00:00 Europe\/London\)/);
     const oneTime = await s.ctx.clients.scheduler.send(new GetScheduleCommand({ Name: s.ctx.names.keepAliveSchedule("teardown") }));
     expect(oneTime).toMatchObject({ ScheduleExpression: "at(2026-06-01T22:00:00)", ScheduleExpressionTimezone: "Europe/London", ActionAfterCompletion: "DELETE" });
-    expect(JSON.parse(oneTime.Target!.Input!)).toEqual(startBuildInput(s.ctx.names.lifetimeProject, "teardown"));
+    expect(oneTime.Target!.Arn).toBe(`arn:aws:codebuild:us-east-1:123456789012:project/${s.ctx.names.lifetimeProject}`);
+    expect(JSON.parse(oneTime.Target!.Input!)).toEqual(startBuildInput("teardown"));
 
     const held = await scheduledTeardown(at(MON_1900), { cdktf: f.fakeCdktf(calls) });
     expect(held).toMatchObject({ result: "skipped", state: "fully up", reason: expect.stringMatching(/^keep-alive until 2026-06-01T21:00:00.000Z \(set by .*: release demo\)/) });

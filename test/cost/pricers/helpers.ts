@@ -72,13 +72,13 @@ export const lifetime = (stack = "dev-x", o: { restore?: string; teardown?: stri
       name: "life-restore",
       schedule_expression: o.restore ?? "cron(30 6 ? * MON-FRI *)",
       schedule_expression_timezone: "Europe/London",
-      target: { arn: "arn:aws:scheduler:::aws-sdk:codebuild:startBuild", input: JSON.stringify({ ProjectName: "life", EnvironmentVariablesOverride: [{ Name: "LIFETIME_ACTION", Value: "restore", Type: "PLAINTEXT" }] }) },
+      target: { arn: "${aws_codebuild_project.Project.arn}", input: JSON.stringify({ environmentVariablesOverride: [{ name: "LIFETIME_ACTION", value: "restore", type: "PLAINTEXT" }] }) },
     },
     Teardown: {
       name: "life-teardown",
       schedule_expression: o.teardown ?? "cron(0 19 ? * MON-FRI *)",
       schedule_expression_timezone: "Europe/London",
-      target: { arn: "arn:aws:scheduler:::aws-sdk:codebuild:startBuild", input: JSON.stringify({ ProjectName: "life", EnvironmentVariablesOverride: [{ Name: "LIFETIME_ACTION", Value: "teardown", Type: "PLAINTEXT" }] }) },
+      target: { arn: "${aws_codebuild_project.Project.arn}", input: JSON.stringify({ environmentVariablesOverride: [{ name: "LIFETIME_ACTION", value: "teardown", type: "PLAINTEXT" }] }) },
     },
   },
 });
