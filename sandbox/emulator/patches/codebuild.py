@@ -7,13 +7,16 @@ Gaps (moto 5.2.1):
    environment variable) fails the deploy.
 3. StartBuild ignores environmentVariablesOverride: the build it records carries the project's
    variables, so nothing shows which action (LIFETIME_ACTION) a schedule asked for.
+4. StartBuild and BatchGetBuilds return startTime / endTime (and the phases' times) as ISO
+   strings; the JSON protocol has them as epoch seconds, and the AWS SDK v3 fails to read them.
 
 AWS: the project returns concurrentBuildLimit when set and projectVisibility (PRIVATE unless
 made public); UpdateProject changes the fields it is given and returns the project; a build's
 environment.environmentVariables are the project's with the overrides applied.
 
 Patch: keeps both fields at creation, adds UpdateProject (fields given replace the project's;
-lastModified moves), and applies the overrides to the build StartBuild records. Builds still
+lastModified moves), applies the overrides to the build StartBuild records, and answers the
+builds' times as epoch seconds (moto keeps its own ISO strings inside). Builds still
 never run (moto has no build runner): BatchGetBuilds reports them SUCCEEDED, as moto always did.
 """
 import json
@@ -30,9 +33,25 @@ _UPDATABLE = [
 ]
 
 
+def _epoch(build: dict[str, Any]) -> dict[str, Any]:
+    """A copy of a build with its times as epoch seconds, as the JSON protocol has them."""
+    from moto.core.parse import default_timestamp_parser
+
+    def conv(v: Any) -> Any:
+        return default_timestamp_parser(v).timestamp() if isinstance(v, str) else v
+
+    out = dict(build)
+    for k in ("startTime", "endTime"):
+        if k in out:
+            out[k] = conv(out[k])
+    out["phases"] = [{**ph, **{k: conv(ph[k]) for k in ("startTime", "endTime") if k in ph}} for ph in build.get("phases", [])]
+    return out
+
+
 def apply() -> None:
     orig_create = responses.CodeBuildResponse.create_project
     orig_start = responses.CodeBuildResponse.start_build
+    orig_batch = responses.CodeBuildResponse.batch_get_builds
 
     def create_project(self: responses.CodeBuildResponse) -> str:
         out = orig_create(self)
@@ -72,8 +91,13 @@ def apply() -> None:
             for b in history:
                 if b["id"] == build["id"]:
                     b["environment"] = build["environment"]
-        return json.dumps({"build": build})
+        return json.dumps({"build": _epoch(build)})
 
+    def batch_get_builds(self: responses.CodeBuildResponse) -> str:
+        out: dict[str, Any] = json.loads(orig_batch(self))
+        return json.dumps({**out, "builds": [_epoch(b) for b in out.get("builds", [])]})
+
+    responses.CodeBuildResponse.batch_get_builds = batch_get_builds  # type: ignore[method-assign]
     responses.CodeBuildResponse.create_project = create_project  # type: ignore[method-assign]
     responses.CodeBuildResponse.update_project = update_project  # type: ignore[attr-defined]
     responses.CodeBuildResponse.start_build = start_build  # type: ignore[method-assign]
