@@ -72,7 +72,7 @@ test("teardown ran from the ops CLI's own synth in a directory that did not exis
 });
 
 test("the teardown paused the deployed scheduler schedules and training rule; they stayed paused while compute was gone (ops persists)", () => {
-  const paused = lines.filter((l) => /^\s+disable: (schedule|rule) /.test(l)).map((l) => l.trim());
+  const paused = lines.filter((l) => /^\s+(\|\s+)?disable: (schedule|rule) /.test(l)).map((l) => l.replace(/^\s+(\|\s+)?/, ""));
   expect(paused.sort()).toEqual([
     "disable: rule retail-forecast-sandbox-scheduled-training",
     "disable: schedule retail-forecast-sandbox-scheduler-start",
@@ -84,6 +84,29 @@ test("the teardown paused the deployed scheduler schedules and training rule; th
 
 test("teardown left only the persistent ops, data and bootstrap stacks", () => {
   expect(phase("teardown")!.details.join("\n")).toMatch(/compute destroyed; sandbox-ops kept with its schedules paused \(DISABLED, DISABLED, DISABLED\); only sandbox-ops, sandbox-data and sandbox-bootstrap resources remain/);
+});
+
+test("issue 12: the compute lifetime's evening, through the build's own command: a keep-alive holds the 19:00 teardown and stop, cleared the teardown runs and is recorded", () => {
+  const d = phase("teardown")!.details.join("\n");
+  expect(d).toMatch(/keep-alive until 21:00 Europe\/London set at 17:00; one-time retail-forecast-sandbox-keep-alive-teardown at at\(2026-06-01T21:00:00\)/);
+  expect(d).toMatch(/19:00 scheduler stop: nothing done \(keep-alive until/);
+  expect(d).toMatch(/retail-forecast-sandbox-lifetime-teardown \(cron\(0 19 \? \* MON-FRI \*\) Europe\/London\) -> StartBuild retail-forecast-sandbox-compute-lifetime, LIFETIME_ACTION=teardown: build /);
+  expect(d).toMatch(/19:00 teardown under the keep-alive: recorded teardown skipped, environment fully up, build retail-forecast-sandbox-compute-lifetime:/);
+  expect(d).toMatch(/19:00 teardown, keep-alive cleared: recorded teardown succeeded, environment fully down, build /);
+});
+
+test("issue 12: the morning: a bank holiday holds the restore, a restore that cannot run alerts the topic saying fully down, the 06:30 restore brings compute back (manifests skipped, saying why)", () => {
+  const d = phase("restore")!.details.join("\n");
+  expect(d).toMatch(/restore --skip-compute: sandbox-data deployed, data copied back from [0-9TZ-]+; sandbox-compute left down/);
+  expect(d).toMatch(/06:30 restore on 2026-12-28 \(a skip date\): recorded restore skipped, environment fully down/);
+  expect(d).toMatch(/06:30 restore while another run holds the environment: recorded restore failed, environment fully down/);
+  expect(d).toMatch(/alert on retail-forecast-sandbox-alerts: "\[retail-forecast-sandbox\] scheduled restore FAILED: environment fully down"/);
+  expect(d).toMatch(/06:30 restore: recorded restore succeeded, environment fully up/);
+  expect(lines.join("\n")).toMatch(/kubernetes manifests\s+skipped\s+[\d.]+\s+the sandbox's EKS is the emulator's and has no Kubernetes API server/);
+});
+
+test("the whole flow stays within 7 minutes (phase times printed)", () => {
+  expect(report.phases.reduce((s, p) => s + p.seconds, 0)).toBeLessThan(7 * 60);
 });
 
 test("no emulator process is left behind", () => {
