@@ -24,7 +24,8 @@ import { IamPolicy } from "@cdktf/provider-aws/lib/iam-policy";
 import { IamRolePolicyAttachment } from "@cdktf/provider-aws/lib/iam-role-policy-attachment";
 import { SchedulerSchedule } from "@cdktf/provider-aws/lib/scheduler-schedule";
 import { LogGroup } from "./log-group";
-import { Role } from "./iam";
+import { Role, serviceTrust } from "./iam";
+import { targetSchedule } from "./scheduled-function";
 import { parseCron, isValidTimeZone } from "../config/cron";
 import { LIFETIME_ACTION_VARIABLE, LifetimeAction, lifetimeCommand, startBuildInput } from "./lifetime-build";
 
@@ -134,12 +135,7 @@ export class ComputeLifetime extends Construct {
 
     this.role = new Role(this, "Role", {
       name: props.roleName,
-      assumedBy: {
-        Effect: "Allow",
-        Principal: { Service: "codebuild.amazonaws.com" },
-        Action: "sts:AssumeRole",
-        Condition: { StringEquals: { "aws:SourceAccount": props.accountId } },
-      },
+      assumedBy: serviceTrust("codebuild.amazonaws.com", props.accountId),
     });
     props.policyDocuments.forEach((doc, i) => {
       const policy = new IamPolicy(this, `Policy-${i + 1}`, { name: `${props.roleName}-${i + 1}`, description: `${props.projectName}: scheduled teardown and restore (${i + 1}/${props.policyDocuments.length})`, policy: doc });
@@ -179,12 +175,7 @@ export class ComputeLifetime extends Construct {
 
     const scheduleRole = new Role(this, "ScheduleRole", {
       name: props.scheduleRoleName,
-      assumedBy: {
-        Effect: "Allow",
-        Principal: { Service: "scheduler.amazonaws.com" },
-        Action: "sts:AssumeRole",
-        Condition: { StringEquals: { "aws:SourceAccount": props.accountId } },
-      },
+      assumedBy: serviceTrust("scheduler.amazonaws.com", props.accountId),
       statements: [
         { Sid: "StartBuild", Effect: "Allow", Action: ["codebuild:StartBuild"], Resource: [projectArn] },
         { Sid: "DeadLetter", Effect: "Allow", Action: ["sqs:SendMessage"], Resource: props.deadLetterQueueArn },
@@ -193,21 +184,18 @@ export class ComputeLifetime extends Construct {
 
     this.schedules = props.schedules.map(
       (s) =>
-        new SchedulerSchedule(this, `Schedule-${s.name}`, {
+        targetSchedule(this, `Schedule-${s.name}`, {
           name: `${props.schedulePrefix}-${s.name}`,
           description: `${s.cron} ${props.timezone}: ${s.action} ${props.computeStack}`,
-          scheduleExpression: s.cron,
-          scheduleExpressionTimezone: props.timezone,
-          state: props.enabled === false ? "DISABLED" : "ENABLED",
-          flexibleTimeWindow: { mode: "OFF" },
-          target: {
-            arn: this.project.arn,
-            roleArn: scheduleRole.role.arn,
-            input: JSON.stringify(startBuildInput(s.action)),
-            deadLetterConfig: { arn: props.deadLetterQueueArn },
-            // StartBuild is quick; retry throttling for up to 30 minutes, then the DLQ (which alarms)
-            retryPolicy: { maximumRetryAttempts: 3, maximumEventAgeInSeconds: 1800 },
-          },
+          cron: s.cron,
+          timezone: props.timezone,
+          enabled: props.enabled,
+          targetArn: this.project.arn,
+          roleArn: scheduleRole.role.arn,
+          input: startBuildInput(s.action),
+          deadLetterArn: props.deadLetterQueueArn,
+          // StartBuild is quick; retry throttling for up to 30 minutes, then the DLQ (which alarms)
+          retryPolicy: { maximumRetryAttempts: 3, maximumEventAgeInSeconds: 1800 },
         }),
     );
 

@@ -215,6 +215,27 @@ async function preflight(ctx: OpsContext, action: LifetimeAction, started: Date,
   return finish(ctx, { action, result: "skipped", state, reason: verdict.reason }, started, opts);
 }
 
+const scheduledTeardownRun = (ctx: OpsContext, opts: ScheduledOptions): Promise<TeardownResult> =>
+  teardown(ctx, { yes: true, isTty: false, scheduled: true, runner: opts.runner, cdktf: opts.cdktf, interrupts: opts.interrupts, now: opts.now });
+
+/**
+ * Runs once, and once more when `again` says the first did not converge (a destroy or a deploy
+ * usually does on a second run). A check that refuses (a lock held, another run) throws: nothing
+ * changed and a second try would refuse the same, so that ends it, as an error line.
+ */
+async function attemptTwice<T>(run: () => Promise<T>, again: (r: T) => boolean, onAgain: () => void): Promise<{ result?: T; error?: string; attempts: number }> {
+  let result: T | undefined;
+  for (let attempt = 1; ; attempt++) {
+    try {
+      result = await run();
+    } catch (err) {
+      return { result, error: err instanceof OpsError ? err.message : errorLine(err), attempts: attempt };
+    }
+    if (attempt === 2 || !again(result)) return { result, attempts: attempt };
+    onAgain();
+  }
+}
+
 export async function scheduledTeardown(ctx: OpsContext, opts: ScheduledOptions = {}): Promise<LastRun> {
   const env = ctx.cfg.name;
   const started = (opts.now ?? ctx.now)();
@@ -223,23 +244,11 @@ export async function scheduledTeardown(ctx: OpsContext, opts: ScheduledOptions 
   if ((await computeState(ctx)).state === "fully down") {
     return finish(ctx, { action: "teardown", result: "succeeded", state: "fully down", reason: `${env}-compute is not deployed: nothing to tear down` }, started, opts);
   }
-  const run = (): Promise<TeardownResult> => teardown(ctx, { yes: true, isTty: false, scheduled: true, runner: opts.runner, cdktf: opts.cdktf, interrupts: opts.interrupts, now: opts.now });
-  let attempts = 0;
-  let last: TeardownResult | undefined;
-  let error: string | undefined;
-  while (attempts < 2) {
-    attempts++;
-    try {
-      last = await run();
-      error = undefined;
-    } catch (err) {
-      // a check refused (a lock held, another run): nothing changed, a second try would refuse the same
-      error = err instanceof OpsError ? err.message : errorLine(err);
-      break;
-    }
-    if (last.ok || last.interrupted) break;
-    ctx.log(`scheduled teardown of ${env}: attempt ${attempts} did not complete${attempts < 2 ? "; trying once more (a destroy converges)" : ""}`);
-  }
+  const { result: last, error, attempts } = await attemptTwice(
+    () => scheduledTeardownRun(ctx, opts),
+    (r) => !r.ok && !r.interrupted,
+    () => ctx.log(`scheduled teardown of ${env}: attempt 1 did not complete; trying once more (a destroy converges)`),
+  );
   const after = await computeState(ctx);
   const rerun = `npm run ops -- teardown ${env} --yes`;
   if (!error && last?.ok) {
@@ -268,20 +277,11 @@ export async function scheduledRestore(ctx: OpsContext, opts: ScheduledOptions =
       );
     }
   }
-  const run = (): Promise<RestoreResult> => restore(ctx, { scheduled: true, runner: opts.runner, cdktf: opts.cdktf, interrupts: opts.interrupts, kubectl: opts.kubectl, now: opts.now });
-  let r: RestoreResult | undefined;
-  let error: string | undefined;
-  for (let attempt = 1; attempt <= 2; attempt++) {
-    try {
-      r = await run();
-      error = undefined;
-    } catch (err) {
-      error = err instanceof OpsError ? err.message : errorLine(err);
-      break;
-    }
-    if (restoreOutcome(r) !== "deploy-failed" || r.interrupted) break;
-    if (attempt === 1) ctx.log(`scheduled restore of ${env}: the deploy did not complete; trying once more (a deploy converges)`);
-  }
+  const { result: r, error } = await attemptTwice(
+    () => restore(ctx, { scheduled: true, runner: opts.runner, cdktf: opts.cdktf, interrupts: opts.interrupts, kubectl: opts.kubectl, now: opts.now }),
+    (res) => restoreOutcome(res) === "deploy-failed" && !res.interrupted,
+    () => ctx.log(`scheduled restore of ${env}: the deploy did not complete; trying once more (a deploy converges)`),
+  );
   const rerun = `npm run ops -- restore ${env}`;
   if (error) return finish(ctx, { action: "restore", result: "failed", state: (await computeState(ctx)).state, reason: `${error}`, next: rerun }, started, opts);
   const outcome = restoreOutcome(r!);
@@ -295,13 +295,7 @@ export async function scheduledRestore(ctx: OpsContext, opts: ScheduledOptions =
     return finish(ctx, { action: "restore", result: "failed", state: "fully down", reason: `${why} (nothing was created)`, next: rerun }, started, opts);
   }
   ctx.log(`scheduled restore of ${env}: the deploy failed twice; tearing compute down again so that the environment is not left half up`);
-  let back: TeardownResult | undefined;
-  let backError: string | undefined;
-  try {
-    back = await teardown(ctx, { yes: true, isTty: false, scheduled: true, runner: opts.runner, cdktf: opts.cdktf, interrupts: opts.interrupts, now: opts.now });
-  } catch (err) {
-    backError = err instanceof OpsError ? err.message : errorLine(err);
-  }
+  const { result: back, error: backError } = await attemptTwice(() => scheduledTeardownRun(ctx, opts), () => false, () => undefined);
   const after = await computeState(ctx);
   if (after.state === "fully down") {
     return finish(ctx, { action: "restore", result: "failed", state: "fully down", reason: `${why}; compute was torn down again (no half environment)`, next: rerun }, started, opts);
