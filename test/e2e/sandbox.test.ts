@@ -45,7 +45,11 @@ test.each(["preflight", "emulator", "synth", "deploy", "second plan is empty", "
 test("every verification passed, after deploy and again after restore", () => {
   const checks = [...phase("verify")!.details, ...phase("restore")!.details].filter((d) => /^(ok|FAIL) /.test(d));
   expect(checks.filter((d) => d.startsWith("FAIL"))).toEqual([]);
-  expect(checks.filter((d) => d.startsWith("ok")).length).toBe(18);
+  // 11 checks each time; issue 12 added the support tier and egress, and the compute lifetime
+  expect(checks.filter((d) => d.startsWith("ok")).length).toBe(22);
+  for (const name of ["EKS pins its support tier; the egress is what the config says", "compute lifetime: CodeBuild project, its schedules (timezone, target, role), log retention, failure alert"]) {
+    expect(checks.filter((d) => /^ok\s/.test(d) && d.replace(/^ok\s+/, "").startsWith(`${name}: `))).toHaveLength(2);
+  }
 });
 
 test("the scheduler took node groups to zero and back exactly, and recreated the endpoint", () => {
