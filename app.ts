@@ -6,12 +6,11 @@ import * as fs from "fs";
 import * as path from "path";
 import { App } from "cdktf";
 import { EnvironmentName, ENVIRONMENT_NAMES, loadEnvironment } from "./config";
-import { names } from "./config/naming";
 import { BootstrapStack } from "./stacks/bootstrap";
 import { DataStack } from "./stacks/data";
 import { ComputeStack } from "./stacks/compute";
 import { OpsStack } from "./stacks/ops";
-import { renderManifests } from "./k8s/cluster-autoscaler";
+import { environmentManifests } from "./k8s/cluster-autoscaler";
 
 export interface BuildAppOptions {
   /** @default - the cdktf CLI's --output (CDKTF_OUTDIR), else "cdktf.out" */
@@ -52,13 +51,8 @@ export function writeManifests(outdir: string, environments: readonly Environmen
   const dir = path.join(outdir, "k8s");
   fs.mkdirSync(dir, { recursive: true });
   return environments.map((env) => {
-    const cfg = loadEnvironment(env);
-    const n = names(cfg);
     const file = path.join(dir, `${env}.yaml`);
-    fs.writeFileSync(
-      file,
-      renderManifests({ clusterName: n.cluster, region: cfg.region, roleArn: `arn:aws:iam::${cfg.accountId}:role/${n.prefix}-cluster-autoscaler` }),
-    );
+    fs.writeFileSync(file, environmentManifests(loadEnvironment(env)));
     return file;
   });
 }

@@ -4,6 +4,9 @@
  *   npm run ops -- teardown dev                 # dry run: the plan, nothing changed
  *   npm run ops -- teardown dev --yes           # pause, clean up, destroy compute, verify (ops and data kept)
  *   npm run ops -- restore dev                  # deploy compute, resume what the teardown paused
+ *   npm run ops -- teardown dev --yes --scheduled   # the compute lifetime's build: keep-alive, skip dates, record, alert
+ *   npm run ops -- keep-alive dev --until 22:00  # the scheduled teardown and stop wait until then
+ *   npm run ops -- lifetime dev                 # hours, wanted state, keep-alive, last run, next firings
  *   npm run ops -- unlock dev compute           # release a lock a dead run left behind
  *   npm run ops -- train --env dev --wait       # SageMaker training on managed spot
  *   npm run ops -- endpoints list --env dev
@@ -20,6 +23,9 @@ import { assertEnvironmentName } from "../config";
 import { assertAccount, ContextOptions, opsContext, OpsError } from "./ops/context";
 import { defaultPrompt, teardown, teardownDecision, TeardownFlags } from "./ops/teardown";
 import { restore, restoreFlagError, RestoreFlags } from "./ops/restore";
+import { BuildInfo, formatStatus, keepAlive, keepAliveFlags, lifetimeOf, lifetimeStatus, lifetimeVerdict, scheduledRestore, scheduledTeardown } from "./ops/lifetime";
+import * as fs from "fs";
+import * as path from "path";
 import { train } from "./ops/train";
 import { formatEndpointRows, listEndpointRows, stopIdle, toServerless } from "./ops/endpoints";
 import { backupIdFlag, instanceTypeFlag, intFlag, keyValueFlag, parseDuration, STACK_LIFETIMES, StepReport } from "./ops/plan";
@@ -35,6 +41,29 @@ export interface OpsDeps extends ContextOptions {
   readonly runner?: StackRunner;
   readonly isTty?: boolean;
   readonly prompt?: (question: string) => Promise<string>;
+  /** Test seam: the alert of a failed scheduled run. @default - SNS Publish */
+  readonly publish?: (subject: string, message: string) => Promise<void>;
+  /** Test seam: aws and kubectl of the restore's manifests step. */
+  readonly kubectl?: import("./ops/kubernetes").CommandRunner;
+}
+
+/** The build a scheduled run is part of: CodeBuild's variables and the commit the deploy workflow put in the source zip. */
+function buildInfo(): BuildInfo {
+  let commit: string | undefined;
+  try {
+    commit = fs.readFileSync(path.join(__dirname, "..", "SOURCE_COMMIT"), "utf8").trim() || undefined;
+  } catch {
+    // not a build from the source zip
+  }
+  return { buildId: process.env.CODEBUILD_BUILD_ID || undefined, sourceVersion: process.env.CODEBUILD_RESOLVED_SOURCE_VERSION || undefined, commit };
+}
+
+/** --scheduled runs act on compute only: the flags that would reach data or ops are refused. */
+function scheduledFlagError(o: object): string | undefined {
+  const bad = ["includeOps", "includeData", "acceptDataLoss", "backup", "skipDeploy", "skipCompute"].filter((k) => (o as Record<string, unknown>)[k]);
+  return bad.length
+    ? `--scheduled is the compute lifetime's run, on compute only: it does not go with ${bad.map((k) => `--${k.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`).join(", ")}`
+    : undefined;
 }
 
 /** An environment name given as an argument or --env: checked before anything else. */
@@ -71,7 +100,7 @@ const durationLabel = (sec: number) => (sec % 86400 === 0 ? `${sec / 86400}d` : 
 export function opsProgram(deps: OpsDeps = {}): Command {
   const ctx = (env: string) => opsContext(env, deps);
   const program = new Command("ops")
-    .description("retail-forecast platform operations: teardown, restore, unlock, train, endpoints, schedule")
+    .description("retail-forecast platform operations: teardown, restore, keep-alive, lifetime, unlock, train, endpoints, schedule")
     .exitOverride()
     .configureOutput({ writeErr: (s) => process.stderr.write(s) });
 
@@ -88,9 +117,27 @@ export function opsProgram(deps: OpsDeps = {}): Command {
     .option("--include-data", "also destroy <env>-data, after a checked backup of every object of its buckets", false)
     .option("--accept-data-loss", "with --include-data: destroy even what no backup covers (archived or > 5 GiB objects, ECR images)", false)
     .option("--i-understand-prod", "required to tear down prod", false)
-    .action(async (env: string, o: TeardownFlags) => {
+    .option("--scheduled", "as the compute lifetime's scheduled build: compute only, honours keep-alive and the working hours, records the run in SSM, alerts on failure", false)
+    .action(async (env: string, o: TeardownFlags & { scheduled: boolean }) => {
       const decision = teardownDecision(env, o, deps.isTty ?? !!process.stdin.isTTY);
       if (decision.mode === "refuse") throw new OpsError(decision.reason);
+      if (o.scheduled) {
+        assertEnvironmentFlag(env);
+        const bad = scheduledFlagError(o);
+        if (bad) throw new OpsError(bad);
+        if (decision.mode === "dry-run") {
+          const c = ctx(env);
+          lifetimeOf(c);
+          const v = await lifetimeVerdict(c, "teardown", c.now());
+          c.log(`scheduled teardown of ${env} now: ${v.run ? "would run" : "would do nothing"} (${v.reason})`);
+          endOfRun(`teardown ${env}`, await teardown(c, { ...o, scheduled: true, runner: deps.runner, cdktf: deps.cdktf, isTty: false }));
+          return;
+        }
+        if (decision.mode !== "go") throw new OpsError("--scheduled acts without a prompt: add --yes");
+        const run = await scheduledTeardown(ctx(env), { runner: deps.runner, cdktf: deps.cdktf, build: buildInfo(), publish: deps.publish });
+        if (run.result === "failed") throw new OpsError(`scheduled teardown of ${env} failed, environment ${run.state}: ${run.reason}`);
+        return;
+      }
       endOfRun(`teardown ${env}`, await teardown(ctx(env), { ...o, runner: deps.runner, cdktf: deps.cdktf, isTty: deps.isTty, prompt: deps.prompt }));
     });
 
@@ -102,13 +149,57 @@ export function opsProgram(deps: OpsDeps = {}): Command {
     .option("--include-data", "also deploy <env>-data (done anyway when it is gone) and restore its data from the latest backup", false)
     .option("--include-ops", "also deploy <env>-ops (done anyway when it is gone)", false)
     .option("--skip-deploy", "no deploys: only restore data (with --backup) and resume the schedules", false)
+    .option("--skip-compute", "deploy and restore data and ops (when gone or asked) but not compute, e.g. outside the compute lifetime", false)
     .option("--dry-run", "only print what would be done", false)
     .option("--i-understand-prod", "required to restore prod", false)
-    .action(async (env: string, o: RestoreFlags) => {
+    .option("--scheduled", "as the compute lifetime's scheduled build: compute only, honours skip dates and the working hours, never leaves compute half up, records the run in SSM, alerts on failure", false)
+    .action(async (env: string, o: RestoreFlags & { scheduled: boolean }) => {
       assertEnvironmentFlag(env);
-      const bad = restoreFlagError(env, o);
+      const bad = restoreFlagError(env, o) ?? (o.scheduled ? scheduledFlagError(o) : undefined);
       if (bad) throw new OpsError(bad);
-      endOfRun(`restore ${env}`, await restore(ctx(env), { ...o, runner: deps.runner, cdktf: deps.cdktf }));
+      if (o.scheduled && o.dryRun) {
+        const c = ctx(env);
+        lifetimeOf(c);
+        const v = await lifetimeVerdict(c, "restore", c.now());
+        c.log(`scheduled restore of ${env} now: ${v.run ? "would run" : "would do nothing"} (${v.reason})`);
+        endOfRun(`restore ${env}`, await restore(c, { ...o, scheduled: true, runner: deps.runner, cdktf: deps.cdktf }));
+        return;
+      }
+      if (o.scheduled) {
+        const run = await scheduledRestore(ctx(env), { runner: deps.runner, cdktf: deps.cdktf, build: buildInfo(), publish: deps.publish, kubectl: deps.kubectl });
+        if (run.result === "failed") throw new OpsError(`scheduled restore of ${env} failed, environment ${run.state}: ${run.reason}`);
+        return;
+      }
+      endOfRun(`restore ${env}`, await restore(ctx(env), { ...o, runner: deps.runner, cdktf: deps.cdktf, kubectl: deps.kubectl }));
+    });
+
+  program
+    .command("keep-alive")
+    .description("keep the environment up past its hours: the scheduled teardown and the scheduler's stop and stop-idle do nothing until --until; expires by itself")
+    .argument("<env>", ENV_HELP)
+    .option("--until <time>", "HH:MM today, YYYY-MM-DDTHH:MM (both in the environment's timezone) or ISO 8601 with an offset; at most 7 days ahead")
+    .option("--reason <text>", "one line, recorded with the keep-alive")
+    .option("--clear", "remove the keep-alive (and the one-time schedules it left)", false)
+    .option("--dry-run", "only print what would be set", false)
+    .action(async (env: string, o: { until?: string; reason?: string; clear: boolean; dryRun: boolean }) => {
+      assertEnvironmentFlag(env);
+      const c = ctx(env);
+      keepAliveFlags(c, o); // flags before any AWS call
+      await keepAlive(c, o);
+    });
+
+  program
+    .command("lifetime")
+    .description("the compute lifetime of an environment: its hours, the state they want now, the compute stack's state, keep-alive, the last scheduled run, the next firings")
+    .argument("<env>", ENV_HELP)
+    .option("--json", "print as JSON", false)
+    .action(async (env: string, o: { json: boolean }) => {
+      assertEnvironmentFlag(env);
+      const c = ctx(env);
+      await assertAccount(c);
+      const st = await lifetimeStatus(c);
+      if (o.json) console.log(JSON.stringify(st, null, 2));
+      else c.log(formatStatus(st));
     });
 
   program

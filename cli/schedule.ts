@@ -38,6 +38,8 @@ export interface ScheduleCommandOptions {
   readonly logger?: SchedulerLogger;
   /** Test seam: clients to use instead of building them. */
   readonly clients?: SchedulerClients;
+  /** Test seam: the clock (skip dates, keep-alive expiry). @default - the system clock */
+  readonly now?: () => Date;
 }
 
 /**
@@ -74,8 +76,10 @@ export async function scheduleCommand(opts: ScheduleCommandOptions): Promise<Sum
       recordPrefix: names(cfg).schedulerRecordPrefix, // the deployed function's RECORD_PREFIX too
       idleWindowHours: cfg.schedule.idleWindowHours,
       idleInvocationsThreshold: cfg.schedule.idleInvocationsThreshold,
+      // by hand as on schedule: a keep-alive holds stop, a skip date holds start (`ops keep-alive <env> --clear` lifts one)
+      honour: { timezone: cfg.schedule.timezone, skipDates: cfg.schedule.skipDates, keepAliveParameter: names(cfg).keepAliveParameter },
     },
-    { clients, logger: opts.logger },
+    { clients, logger: opts.logger, now: opts.now },
   );
   if (summary.totals.failed > 0) throw new SchedulerFailedError(summary);
   return summary;
@@ -100,7 +104,7 @@ export function formatSummary(summary: Summary): string {
   const t = summary.totals;
   return [
     `${summary.action}${summary.dryRun ? " (dry run)" : ""} Schedule=${summary.scheduleName} in ${summary.region}: ` +
-      `${t.targets} targets, ${t.stopped} stopped, ${t.started} started, ${t.skipped} skipped, ${t.failed} failed (${summary.durationMs} ms)`,
+      (summary.skipped ? `nothing done: ${summary.skipped}` : `${t.targets} targets, ${t.stopped} stopped, ${t.started} started, ${t.skipped} skipped, ${t.failed} failed (${summary.durationMs} ms)`),
     ...(summary.results.length ? [formatTable(["KIND", "ID", "OUTCOME", "REASON"], summary.results.map((r) => [r.kind, r.id, r.outcome, r.reason]))] : []),
   ].join("\n");
 }

@@ -40,7 +40,30 @@ export function names(cfg: Pick<EnvironmentConfig, "project" | "name" | "account
     schedulerFunction: `${prefix}-scheduler`,
     /** The read-only role `cost report` runs as (ops stack). */
     costReaderRole: `${prefix}-cost-reader`,
+    /** The scheduler's EventBridge Scheduler schedules and the role they run as (modules/scheduled-function.ts). */
+    schedulerSchedule: (action: string) => `${prefix}-scheduler-${action}`,
+    schedulerScheduleRole: `${prefix}-scheduler-schedules`,
     trainingRule: `${prefix}-scheduled-training`,
+    natInstance: `${prefix}-nat`,
+    /**
+     * The compute lifetime (modules/compute-lifetime.ts): the CodeBuild project that runs the
+     * scheduled teardown and restore, the role it runs as (its policy: cli/ops/iam.ts), the
+     * schedules that start it and their role, its log group, the rule that alerts on a failed
+     * build, and its source: a zip of the deployed commit in the state bucket.
+     */
+    lifetimeProject: `${prefix}-compute-lifetime`,
+    lifetimeRole: `${prefix}-compute-lifetime`,
+    lifetimeScheduleRole: `${prefix}-compute-lifetime-schedules`,
+    lifetimeSchedule: (action: string) => `${prefix}-lifetime-${action}`,
+    lifetimeLogGroup: `/aws/codebuild/${prefix}-compute-lifetime`,
+    lifetimeFailureRule: `${prefix}-compute-lifetime-failed`,
+    lifetimeSourceKey: `${cfg.project}/${cfg.name}/lifetime/source.zip`,
+    /** SSM parameters: `<prefix>/last-run` (every scheduled run's outcome), `<prefix>/keep-alive` (the override). */
+    lifetimeParameterPrefix: `/${cfg.project}/${cfg.name}/lifetime`,
+    lastRunParameter: `/${cfg.project}/${cfg.name}/lifetime/last-run`,
+    keepAliveParameter: `/${cfg.project}/${cfg.name}/lifetime/keep-alive`,
+    /** One-time schedules `ops keep-alive` creates to run what the override held back once it expires. */
+    keepAliveSchedule: (action: "teardown" | "stop") => `${prefix}-keep-alive-${action}`,
     /** SSM path where the scheduler records what it stopped (the function's RECORD_PREFIX). */
     schedulerRecordPrefix: schedulerRecordPrefix(cfg),
   };

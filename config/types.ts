@@ -4,11 +4,46 @@
  */
 import type { CapacityType } from "../modules/spot-node-group";
 import type { RealtimeEndpointProps, ServerlessEndpointProps } from "../modules/sagemaker-endpoint";
+import type { WorkingHours } from "../lambda/shared/office-hours";
+import type { LogGroupClass } from "../modules/log-group";
+import type { EksSupportType } from "../modules/eks-cluster";
+import type { EgressProps } from "../modules/network";
 
 export const ENVIRONMENT_NAMES = ["dev", "staging", "prod", "sandbox"] as const;
 export type EnvironmentName = (typeof ENVIRONMENT_NAMES)[number];
 
-export type { CapacityType };
+export type { CapacityType, WorkingHours, LogGroupClass, EksSupportType };
+
+/**
+ * How private subnets reach the internet (modules/network.ts owns the shapes):
+ * - nat-gateway: `count` managed NAT gateways (1 shared, or 2: one per AZ);
+ * - nat-instance: one small Graviton instance behind a fixed network interface, replaced by its
+ *   Auto Scaling group when it dies (spot when `spot`);
+ * - none: no NAT; nodes need public subnets with public IPs (`eks.nodeSubnets: "public"`).
+ */
+export type EgressConfig = EgressProps;
+
+/** The log groups of the data stack that take a class from config. */
+export const LOG_GROUP_KEYS = ["eks", "app", "training", "endpoint"] as const;
+export type LogGroupKey = (typeof LOG_GROUP_KEYS)[number];
+
+/**
+ * When the compute stack exists. `always` (prod), or working hours in `schedule.timezone`:
+ * outside them a CodeBuild project in the ops stack tears compute down, and restores it
+ * `restoreLeadMinutes` before the next window starts. `schedule.skipDates` are down all day.
+ */
+export type ComputeLifetime =
+  | "always"
+  | {
+      readonly hours: WorkingHours;
+      /**
+       * How long before a window starts the restore begins, so the cluster is ready when the day
+       * starts. 30: EKS control planes take 15 minutes on average to create
+       * (aws/containers-roadmap#1227), a managed node group a few more, the build itself
+       * (provisioning, npm ci, terraform init) about 5, plus a margin.
+       */
+      readonly restoreLeadMinutes: number;
+    };
 
 export interface NodeGroupConfig {
   /** Diversified instance types: spot capacity is drawn from every pool listed. */
@@ -47,16 +82,28 @@ export interface EnvironmentConfig {
   readonly logs: {
     /** Retention of every log group the platform creates. */
     readonly retentionInDays: number;
+    /**
+     * Class of each data-stack log group. INFREQUENT_ACCESS halves ingestion but has no metric
+     * filters, subscriptions, Live Tail or embedded-metric extraction; a group's class cannot
+     * change after creation (changing it here replaces the group, and its logs go).
+     */
+    readonly classes: Readonly<Record<LogGroupKey, LogGroupClass>>;
   };
   readonly network: {
     readonly vpcCidr: string;
-    /** 1 outside prod (one shared NAT), one per AZ in prod. */
-    readonly natGateways: number;
+    readonly egress: EgressConfig;
     /** CIDRs allowed to reach the public EKS API endpoint; never 0.0.0.0/0. */
     readonly eksPublicAccessCidrs: readonly string[];
   };
   readonly eks: {
     readonly version: string;
+    /**
+     * upgrade_policy.support_type. STANDARD outside prod: past its standard-support date the
+     * cluster is upgraded instead of billed at the extended-support rate ($0.60/h, not $0.10/h).
+     */
+    readonly supportType: EksSupportType;
+    /** Where nodes run: private subnets behind the egress, or public subnets with public IPs (egress none). */
+    readonly nodeSubnets: "private" | "public";
     /** Control-plane log types; audit + authenticator at least. */
     readonly logTypes: readonly ("api" | "audit" | "authenticator" | "controllerManager" | "scheduler")[];
     readonly nodeGroups: Readonly<Record<string, NodeGroupConfig>>;
@@ -75,8 +122,13 @@ export interface EnvironmentConfig {
     readonly name: string;
     /** IANA timezone of the cron expressions (EventBridge Scheduler evaluates them there). */
     readonly timezone: string;
-    readonly stopCron: string;
-    readonly startCron: string;
+    /** Working hours in `timezone`: the scheduler starts at each window's start and stops at its end. */
+    readonly hours: WorkingHours;
+    /**
+     * Dates (YYYY-MM-DD in `timezone`) the environment stays down all day: nothing starts or is
+     * restored (the scheduler and the compute lifetime both honour them).
+     */
+    readonly skipDates: readonly string[];
     /** Idle-endpoint sweep. */
     readonly idleCron: string;
     readonly idleWindowHours: number;
@@ -92,6 +144,7 @@ export interface EnvironmentConfig {
     readonly keepTotal: number;
     readonly tagPrefixes: readonly string[];
   };
+  readonly computeLifetime: ComputeLifetime;
   /** Data prefixes of the data bucket that a teardown backs up first. */
   readonly backupPrefixes: readonly string[];
   /**

@@ -9,13 +9,21 @@
  * size within [min, max], the ECR rule counts, SPOT outside prod) are checks on the whole object.
  */
 import { z } from "zod";
-import { CronError, CronSchedule, parseCron, isValidTimeZone } from "./cron";
+import { CronError, parseCron, isValidTimeZone } from "./cron";
 import { ENVIRONMENT_NAMES, EnvironmentConfig, EnvironmentName } from "./types";
 import { AWS_REGIONS } from "./aws-regions";
 import { LOG_RETENTION_DAYS } from "../modules/log-retention";
 import { IDLE_INVOCATIONS_THRESHOLD_RANGE, IDLE_WINDOW_HOURS_RANGE } from "../lambda/scheduler/env";
 import { IAM_PRINCIPAL_ARN } from "../modules/iam-principals";
+import { coversWholeWeek, downWindows, isDate, weekIntervals, weekTime, workingHoursProblems } from "../lambda/shared/office-hours";
+import { LOG_GROUP_CLASSES } from "../modules/log-group";
+import { EKS_SUPPORT_TYPES } from "../modules/eks-cluster";
+import { GRAVITON_FAMILIES } from "../modules/nat-instance";
+import { LOG_GROUP_KEYS } from "./types";
 
+/** A restore must not fire while the teardown of the same down window may still run (destroying EKS takes 10-20 minutes). */
+export const TEARDOWN_ALLOWANCE_MINUTES = 60;
+export const MAX_RESTORE_LEAD_MINUTES = 720;
 /** Instance families this project prices and allows for node groups (see cost/prices). */
 export const EC2_FAMILIES = [
   "t2", "t3", "t3a", "t4g", "m5", "m5a", "m6i", "m6a", "m6g", "m7i", "m7g", "c5", "c5a", "c6i", "c6a", "c7i", "r5", "r6i",
@@ -95,6 +103,35 @@ const realtime = z.object({
 
 const EKS_LOG_TYPES = ["api", "audit", "authenticator", "controllerManager", "scheduler"] as const;
 
+/** Windows { days, from, to }: each problem becomes an issue at its own path under the field. */
+const workingHours = z.unknown().superRefine((hours, ctx) => {
+  for (const p of workingHoursProblems(hours)) ctx.addIssue({ code: "custom", path: [...p.path], input: p.value, message: p.allowed });
+});
+
+const egress = z.discriminatedUnion(
+  "mode",
+  [
+    z.object({ mode: z.literal("nat-gateway"), count: oneOf([1, 2], "1 (one shared NAT gateway) or 2 (one per AZ)") }),
+    z.object({
+      mode: z.literal("nat-instance"),
+      instanceType: z.custom<string>((t) => typeof t === "string" && (GRAVITON_FAMILIES as readonly string[]).includes(t.split(".")[0]) && /^[a-z0-9]+\.[a-z0-9]+$/.test(t), {
+        error: `a Graviton instance type (${GRAVITON_FAMILIES.join(", ")}; the NAT instance's AMI is arm64), e.g. t4g.nano`,
+      }),
+      spot: flag,
+    }),
+    z.object({ mode: z.literal("none") }),
+  ],
+  { error: 'an egress of mode "nat-gateway" (count), "nat-instance" (instanceType, spot) or "none"' },
+);
+
+const computeLifetime = z.union(
+  [
+    z.literal("always"),
+    z.object({ hours: workingHours, restoreLeadMinutes: integer(`an integer from 0 to ${MAX_RESTORE_LEAD_MINUTES} minutes`, 0, MAX_RESTORE_LEAD_MINUTES) }),
+  ],
+  { error: '"always", or { hours: [{ days, from, to }], restoreLeadMinutes }' },
+);
+
 const environment = z.object({
   name: oneOf(ENVIRONMENT_NAMES),
   project: text("lower-case letters, digits and '-', 2-31 characters", /^[a-z][a-z0-9-]{1,30}$/),
@@ -105,10 +142,15 @@ const environment = z.object({
   emulatorEndpoint: text("http://127.0.0.1:<port> (loopback only)", /^http:\/\/(127\.0\.0\.1|localhost|\[::1\]):\d+$/).optional(),
   notificationEmails: list(text("an e-mail address", /^[^@\s]+@[^@\s]+\.[^@\s]+$/), "at least one address"),
   budget: z.object({ monthlyLimitUsd: usd, anomalyThresholdUsd: usd }),
-  logs: z.object({ retentionInDays: oneOf(LOG_RETENTION_DAYS) }),
+  logs: z.object({
+    retentionInDays: oneOf(LOG_RETENTION_DAYS),
+    classes: z.object(Object.fromEntries(LOG_GROUP_KEYS.map((k) => [k, oneOf(LOG_GROUP_CLASSES)])) as unknown as Record<(typeof LOG_GROUP_KEYS)[number], z.ZodType>, {
+      error: `a class per log group (${LOG_GROUP_KEYS.join(", ")})`,
+    }),
+  }),
   network: z.object({
     vpcCidr: text("an IPv4 CIDR from /16 to /24", /^\d{1,3}(\.\d{1,3}){3}\/(1[6-9]|2[0-4])$/),
-    natGateways: integer("0, 1 or 2 (one per AZ)", 0, 2),
+    egress,
     eksPublicAccessCidrs: list(
       z.custom<string>((c) => typeof c === "string" && c !== "0.0.0.0/0" && IPV4_CIDR.test(c), { error: "a specific IPv4 CIDR, never 0.0.0.0/0 (CKV_AWS_38)" }),
       "at least one CIDR",
@@ -116,6 +158,8 @@ const environment = z.object({
   }),
   eks: z.object({
     version: nonBlank("an EKS version such as 1.35"),
+    supportType: oneOf(EKS_SUPPORT_TYPES),
+    nodeSubnets: oneOf(["private", "public"]),
     logTypes: z.array(oneOf(EKS_LOG_TYPES), { error: `a list of ${EKS_LOG_TYPES.join(", ")}` }),
     nodeGroups: z
       .record(text("a key of lower-case letters, digits and '-'", /^[a-z][a-z0-9-]{0,20}$/), nodeGroup, { error: "a map of node groups" })
@@ -131,8 +175,8 @@ const environment = z.object({
   schedule: z.object({
     name: text("1-64 letters, digits, '_', '.', '-'", /^[A-Za-z0-9_.-]{1,64}$/),
     timezone: z.custom<string>((tz) => typeof tz === "string" && isValidTimeZone(tz), { error: "an IANA timezone such as Europe/London or America/New_York" }),
-    stopCron: cron,
-    startCron: cron,
+    hours: workingHours,
+    skipDates: z.array(z.custom<string>(isDate, { error: "a date YYYY-MM-DD" }), { error: "a list of dates YYYY-MM-DD" }),
     idleCron: cron,
     idleWindowHours: integer(
       `an integer from ${IDLE_WINDOW_HOURS_RANGE.min} to ${IDLE_WINDOW_HOURS_RANGE.max} hours`,
@@ -146,6 +190,7 @@ const environment = z.object({
     ),
     enabled: flag,
   }),
+  computeLifetime,
   ecr: z.object({
     immutableTags: flag,
     keepUntagged: integer("an integer >= 1", 1),
@@ -197,11 +242,17 @@ function crossFieldRules(cfg: EnvironmentConfig, bad: Bad): void {
   if (cfg.sagemaker?.endpointScheduled === true && ep?.mode === "serverless") {
     bad(["sagemaker", "endpointScheduled"], true, "false for a serverless endpoint (it already costs nothing when idle)");
   }
-  const s = cfg.schedule;
-  const stop = tryCron(s?.stopCron);
-  const start = tryCron(s?.startCron);
-  if (stop && start && stop.signature === start.signature) {
-    bad(["schedule", "startCron"], s.startCron, `a different schedule from schedule.stopCron (${JSON.stringify(s.stopCron)}): both would fire at the same minutes`);
+  lifetimeRules(cfg, bad);
+  if (cfg.network?.egress?.mode === "none" && cfg.eks?.nodeSubnets === "private") {
+    bad(
+      ["eks", "nodeSubnets"],
+      "private",
+      `"public" with network.egress "none": private subnets without NAT have no way to pull images or reach the EKS API ` +
+        `(nodes need public subnets with public IPs, or interface endpoints this project does not build); or choose network.egress "nat-instance" or "nat-gateway"`,
+    );
+  }
+  if (cfg.name !== "prod" && cfg.eks?.supportType === "EXTENDED") {
+    bad(["eks", "supportType"], "EXTENDED", "STANDARD outside prod: extended support bills the control plane at $0.60/h instead of $0.10/h (+$365/month) when the version ages");
   }
   const e = cfg.ecr;
   if (e && isInt(e.keepUntagged) && isInt(e.keepPerPrefix) && isInt(e.keepTotal) && Array.isArray(e.tagPrefixes)) {
@@ -221,11 +272,27 @@ function crossFieldRules(cfg: EnvironmentConfig, bad: Bad): void {
   });
 }
 
-function tryCron(expr: unknown): CronSchedule | undefined {
-  try {
-    return typeof expr === "string" ? parseCron(expr) : undefined;
-  } catch {
-    return undefined; // its own field reports it
+/** The compute lifetime against itself: not a whole week, and a lead time that fits its down windows. */
+function lifetimeRules(cfg: EnvironmentConfig, bad: Bad): void {
+  const life = cfg.computeLifetime as unknown;
+  if (!life || typeof life !== "object") return;
+  const { hours, restoreLeadMinutes: lead } = life as { hours: unknown; restoreLeadMinutes: unknown };
+  if (workingHoursProblems(hours).length) return; // reported at their own paths
+  const intervals = weekIntervals(hours as never);
+  if (coversWholeWeek(intervals)) {
+    bad(["computeLifetime", "hours"], hours, 'windows that leave the compute stack down some of the week; hours covering the whole week are computeLifetime "always"');
+    return;
+  }
+  if (!isInt(lead)) return;
+  const shortest = downWindows(intervals).reduce((a, b) => (b.end - b.start < a.end - a.start ? b : a));
+  const gap = shortest.end - shortest.start;
+  if (lead > gap - TEARDOWN_ALLOWANCE_MINUTES) {
+    bad(
+      ["computeLifetime", "restoreLeadMinutes"],
+      lead,
+      `at most ${Math.max(0, gap - TEARDOWN_ALLOWANCE_MINUTES)} minutes: the shortest down window (${weekTime(shortest.start)} to ${weekTime(shortest.end)}, ${gap} minutes) ` +
+        `minus ${TEARDOWN_ALLOWANCE_MINUTES} for its teardown to finish; a longer lead restores before the teardown is done`,
+    );
   }
 }
 
@@ -243,10 +310,17 @@ const fieldName = (path: readonly PropertyKey[]) =>
 /** JSON, except where JSON would lie (Infinity and NaN print as null) or say nothing (undefined). */
 const show = (v: unknown) => (typeof v === "number" && !Number.isFinite(v) ? String(v) : v === undefined ? "missing" : JSON.stringify(v));
 
+/** A union's issue carries the whole object as its input: the value is the field the path names. */
+function valueOf(i: { path: readonly PropertyKey[]; input?: unknown }): unknown {
+  const last = i.path[i.path.length - 1];
+  const input = i.input;
+  return input && typeof input === "object" && !Array.isArray(input) && typeof last === "string" && last in input ? (input as Record<string, unknown>)[last] : input;
+}
+
 export function validateEnvironment(cfg: EnvironmentConfig): EnvironmentConfig {
   const result = schema.safeParse(cfg, { reportInput: true });
   if (!result.success) {
-    const problems = result.error.issues.map((i) => `${fieldName(i.path)}: ${show(i.input)} is not allowed (${i.message})`);
+    const problems = result.error.issues.map((i) => `${fieldName(i.path)}: ${show(valueOf(i))} is not allowed (${i.message})`);
     throw new ConfigError(String(cfg.name), [...new Set(problems)]);
   }
   return cfg;

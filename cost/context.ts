@@ -73,7 +73,7 @@ export function pricingContext(input: ContextInput): BuiltContext {
       return h;
     },
     switched: () => [...switched].map(([resource, hours]) => ({ resource, hours })),
-    resource: (address, path) => profile.resolve(address, path.split(".")),
+    resource: (address, path) => profile.resolve(address, typeof path === "string" ? path.split(".") : path),
     usageError: (path, message) => new UsageError(`${file}: ${formatPath(path)}: ${message}`),
     warn,
   };

@@ -1,16 +1,43 @@
 /**
  * The schedules of the stacks, read from the Terraform model, and what they mean for cost:
- * running hours of what the scheduler switches off (node groups, endpoints) and firings of
- * what fires (training rules, the scheduler's own invocations). One instance per estimate; it
- * memoises hours per schedule tag and firings per resource.
+ * running hours of what the scheduler switches off (node groups, endpoints), of what the compute
+ * lifetime tears down with its stack, and firings of what fires (training rules, the scheduler's
+ * own invocations, the lifetime's builds). One instance per estimate; it memoises hours per
+ * schedule tag and per stack, and firings per resource.
  *
  * A schedule acts on tag value T when its target is a function whose SCHEDULE_NAME is T (or
- * cannot be read), and its input is {"action":"stop"} or {"action":"start"}. A resource tagged
- * Schedule=T (not AutoStop=false) runs between those firings, evaluated over a calendar year in
- * each schedule's timezone.
+ * cannot be read), and its input is {"action":"stop"} or {"action":"start"}; start does nothing
+ * on the function's SKIP_DATES. A resource tagged Schedule=T (not AutoStop=false) runs between
+ * those firings, evaluated over a calendar year in each schedule's timezone.
+ *
+ * The compute lifetime: a CodeBuild project whose environment names LIFETIME_STACK, started by
+ * Scheduler schedules (the templated CodeBuild target: the project's ARN) whose input overrides
+ * LIFETIME_ACTION to teardown or restore. Every resource of that stack exists only between a restore and the next teardown
+ * (a restore does nothing on LIFETIME_SKIP_DATES); a resource the scheduler also switches runs
+ * while both leave it on.
  */
-import { TerraformModel, TfResource, literal } from "../terraform";
+import { TerraformModel, TfResource, literal, list, block, parseArn } from "../terraform";
 import { activeFirings, Calendar, firings, memo, parseCron, runningTime, ScheduleEvent } from "./schedule";
+
+import { lifetimeActionOf } from "../modules/lifetime-build";
+
+/** A CodeBuild project's environment variables, as written in the model. */
+export function buildVariables(project: TfResource): Record<string, string> {
+  const vars = list<Record<string, unknown>>(block(project.attrs.environment)?.environment_variable);
+  return Object.fromEntries(vars.map((v) => [String(v.name), String(literal(v.value) ?? "")]));
+}
+
+const dateSet = (csv: string | undefined) => new Set((csv ?? "").split(",").map((d) => d.trim()).filter(Boolean));
+
+/** The compute lifetime of one stack. */
+export interface Lifetime {
+  readonly stack: string;
+  readonly project: TfResource;
+  readonly events: readonly ScheduleEvent[];
+  readonly schedules: readonly ScheduleDef[];
+  readonly skipDates: ReadonlySet<string>;
+  readonly timezone: string;
+}
 
 /** What the scheduler Lambda stops and starts by tag (DESIGN.md, scheduler contract); EventBridge rules are paused, not stopped. */
 export const SWITCHED_TYPES: readonly string[] = ["aws_eks_node_group", "aws_sagemaker_endpoint"];
@@ -39,6 +66,10 @@ export interface ScheduleDef {
   readonly target?: TfResource;
   /** the target as written (an ARN or an expression) */
   readonly targetArn?: unknown;
+  /** SKIP_DATES of the target function, or LIFETIME_SKIP_DATES of the project a lifetime schedule starts */
+  readonly skipDates?: ReadonlySet<string>;
+  /** the CodeBuild project a compute-lifetime schedule starts */
+  readonly project?: TfResource;
 }
 
 export interface Firings {
@@ -75,7 +106,10 @@ export function ruleEnabled(rule: TfResource): boolean {
 
 export class ScheduleModel {
   readonly schedules: readonly ScheduleDef[];
+  /** The compute lifetime of each stack that has one. */
+  readonly lifetimes: ReadonlyMap<string, Lifetime>;
   private readonly byTag = new Map<string, Hours>();
+  private readonly byLifetime = new Map<string, Hours>();
   private readonly fired = new Map<TfResource, Firings>();
 
   constructor(
@@ -86,6 +120,7 @@ export class ScheduleModel {
     private readonly warn: (message: string) => void,
   ) {
     this.schedules = this.read();
+    this.lifetimes = this.readLifetimes();
   }
 
   private scheduleTagOf(fn: TfResource | undefined): string | undefined {
@@ -96,20 +131,30 @@ export class ScheduleModel {
   /** EventBridge Scheduler schedules, and EventBridge rules through their targets. */
   private read(): ScheduleDef[] {
     const out: ScheduleDef[] = [];
+    const projects = this.model.ofType("aws_codebuild_project");
     for (const r of this.model.ofType("aws_scheduler_schedule")) {
       const target = r.block("target");
-      const fn = this.model.resolve(target?.arn, r);
-      out.push({
+      const input = parseInput(target?.input);
+      const base = {
         resource: r,
         name: this.model.label(r, "name"),
-        action: String(parseInput(target?.input)?.action ?? "unknown"),
         enabled: (r.attrs.state ?? "ENABLED") === "ENABLED",
         expression: String(r.attrs.schedule_expression ?? ""),
         timezone: r.str("schedule_expression_timezone") ?? "UTC",
-        scheduleTag: this.scheduleTagOf(fn),
-        target: fn,
         targetArn: target?.arn,
-      });
+      };
+      // the compute lifetime: StartBuild of a project (by reference or ARN), its action in the environment override
+      const arn = typeof target?.arn === "string" ? parseArn(target.arn) : undefined;
+      const project =
+        this.model.resolve(target?.arn, r, ["aws_codebuild_project"]) ??
+        (arn?.service === "codebuild" ? projects.find((p) => `project/${this.model.label(p, "name")}` === arn.resource) : undefined);
+      if (project?.type === "aws_codebuild_project") {
+        out.push({ ...base, action: lifetimeActionOf(input) ?? "unknown", target: project, project, skipDates: dateSet(buildVariables(project).LIFETIME_SKIP_DATES) });
+        continue;
+      }
+      const fn = this.model.resolve(target?.arn, r);
+      const skip = fn?.type === "aws_lambda_function" ? literal(fn.block("environment")?.variables?.SKIP_DATES) : undefined;
+      out.push({ ...base, action: String(input?.action ?? "unknown"), scheduleTag: this.scheduleTagOf(fn), target: fn, skipDates: skip ? dateSet(skip) : undefined });
     }
     // EventBridge rules with a schedule and a target carrying an {action} input
     for (const t of this.model.ofType("aws_cloudwatch_event_target")) {
@@ -132,6 +177,62 @@ export class ScheduleModel {
     return out;
   }
 
+  /** The compute lifetimes: projects naming LIFETIME_STACK, with the schedules that start them. */
+  private readLifetimes(): Map<string, Lifetime> {
+    const out = new Map<string, Lifetime>();
+    for (const project of this.model.ofType("aws_codebuild_project")) {
+      const vars = buildVariables(project);
+      const stack = vars.LIFETIME_STACK;
+      if (!stack) continue;
+      const lead = Number(vars.LIFETIME_RESTORE_LEAD_MINUTES ?? 0) || 0;
+      const mine = this.schedules.filter((d) => d.project === project && (d.action === "teardown" || d.action === "restore"));
+      const events: ScheduleEvent[] = [];
+      for (const d of mine.filter((x) => x.enabled)) {
+        if (!isCron(d.expression)) {
+          this.warn(`schedule ${d.name}: ${d.expression} is not a cron expression; ignored for the compute lifetime`);
+          continue;
+        }
+        events.push({ action: d.action as "teardown" | "restore", cron: parseCron(d.expression), timezone: d.timezone, ...(d.action === "restore" ? { skipDates: d.skipDates, skipShiftMinutes: lead } : {}) });
+      }
+      out.set(stack, { stack, project, events, schedules: mine, skipDates: dateSet(vars.LIFETIME_SKIP_DATES), timezone: mine[0]?.timezone ?? "UTC" });
+    }
+    return out;
+  }
+
+  /** Running hours of everything in a stack with a compute lifetime (what the scheduler does not switch as well). */
+  private lifetimeHours(life: Lifetime): Hours {
+    return memo(this.byLifetime, life.stack, () => {
+      const hpm = this.hoursPerMonth;
+      const name = this.model.label(life.project, "name");
+      if (!life.events.some((e) => e.action === "teardown")) {
+        const note = `${life.stack}: the compute lifetime ${name} has no enabled teardown: runs 24/7`;
+        return { value: hpm, reason: note, note, events: [] };
+      }
+      const r = runningTime(life.events, Date.UTC(this.year, 0, 1), Date.UTC(this.year + 1, 0, 1), 8, this.calendar);
+      const value = r.fraction * hpm;
+      const desc = life.schedules.filter((d) => d.enabled).map((d) => `${d.action} ${d.expression}`).join(", ");
+      const skips = [...life.skipDates].filter((d) => d.startsWith(String(this.year))).length;
+      const reason = `${value.toFixed(1)} h/month: exists only in the compute lifetime of ${life.stack} (${desc} ${life.timezone}${skips ? `, ${skips} skip date(s) in ${this.year}` : ""}; every firing of ${this.year}, DST included)`;
+      const note = `compute lifetime ${name}: ${desc} ${life.timezone}, skip dates ${[...life.skipDates].join(", ") || "none"} -> ${value.toFixed(1)} h/month (${pct(r.fraction)} of ${this.year}); counted from each restore's firing to the next teardown's`;
+      return { value, reason, note, events: life.events };
+    });
+  }
+
+  /** A resource the scheduler switches, in a stack with a compute lifetime: up while both leave it on. */
+  private combinedHours(life: Lifetime, tag: string): Hours {
+    return memo(this.byLifetime, `${life.stack}|${tag}`, () => {
+      const hpm = this.hoursPerMonth;
+      const switches = this.switchEvents(tag);
+      const own = this.lifetimeHours(life);
+      if (!switches.some((e) => e.action === "stop")) return own;
+      const r = runningTime([...life.events, ...switches], Date.UTC(this.year, 0, 1), Date.UTC(this.year + 1, 0, 1), 8, this.calendar);
+      const value = r.fraction * hpm;
+      const reason = `${value.toFixed(1)} h/month: while ${life.stack} exists (compute lifetime) and the ${tag} schedule has not stopped it (every firing of ${this.year} in ${life.timezone}, DST and skip dates included)`;
+      const note = `${own.note}; Schedule=${tag} stops and starts it within that -> ${value.toFixed(1)} h/month (a restore brings it back at its configured size)`;
+      return { value, reason, note, events: [...life.events, ...switches] };
+    });
+  }
+
   /** Stop/start schedules that act on tag value `tag`. */
   private switches(tag: string): ScheduleDef[] {
     return this.schedules.filter((s) => (s.action === "stop" || s.action === "start") && (s.scheduleTag === undefined || s.scheduleTag === tag));
@@ -141,7 +242,7 @@ export class ScheduleModel {
   switchEvents(tag: string): ScheduleEvent[] {
     return this.switches(tag)
       .filter((s) => s.enabled && isCron(s.expression))
-      .map((s) => ({ action: s.action as "stop" | "start", cron: parseCron(s.expression), timezone: s.timezone }));
+      .map((s) => ({ action: s.action as "stop" | "start", cron: parseCron(s.expression), timezone: s.timezone, ...(s.action === "start" && s.skipDates ? { skipDates: s.skipDates } : {}) }));
   }
 
   /** The Schedule tag the scheduler acts on `r` by, unless AutoStop=false protects it. */
@@ -155,10 +256,13 @@ export class ScheduleModel {
   hours(r: TfResource): Hours {
     const hpm = this.hoursPerMonth;
     const always = (note: string, reason = note): Hours => ({ value: hpm, reason, note, events: [] });
+    const life = this.lifetimes.get(r.stack.name);
     if (!SWITCHED_TYPES.includes(r.type)) {
-      return always(`runs 24/7: the scheduler does not stop ${r.type}; only a teardown of ${r.stack.name} does`);
+      return life ? this.lifetimeHours(life) : always(`runs 24/7: the scheduler does not stop ${r.type}; only a teardown of ${r.stack.name} does`);
     }
     const { tag, protectedBy } = this.tagOf(r);
+    if (life && tag !== undefined) return this.combinedHours(life, tag);
+    if (life) return this.lifetimeHours(life);
     if (protectedBy !== undefined) return always(`tagged Schedule=${protectedBy} but AutoStop=false: runs 24/7`);
     if (tag === undefined) return always("no Schedule tag: runs 24/7");
     return memo(this.byTag, tag, () => this.tagHours(tag));
@@ -178,7 +282,7 @@ export class ScheduleModel {
         this.warn(`schedule ${s.name}: ${s.expression} is not a cron expression; ignored for running hours`);
         continue;
       }
-      events.push({ action: s.action as "stop" | "start", cron: parseCron(s.expression), timezone: s.timezone });
+      events.push({ action: s.action as "stop" | "start", cron: parseCron(s.expression), timezone: s.timezone, ...(s.action === "start" && s.skipDates ? { skipDates: s.skipDates } : {}) });
     }
     if (!events.some((e) => e.action === "stop")) return always(`Schedule=${tag}: stop schedule ${disabled.join(", ") || "missing"} DISABLED: runs 24/7`);
     const r = runningTime(events, Date.UTC(year, 0, 1), Date.UTC(year + 1, 0, 1), 8, this.calendar);

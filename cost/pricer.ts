@@ -164,7 +164,7 @@ export interface PricingContext {
    * address not in the model is an error, or a warning when the profile was written for
    * another synthesis (--compare).
    */
-  resource(address: string, path: string): TfResource | undefined;
+  resource(address: string, path: string | readonly PropertyKey[]): TfResource | undefined;
   /** An error about the profile at `path` (to throw), naming the file. */
   usageError(path: readonly PropertyKey[], message: string): Error;
   warn(message: string): void;

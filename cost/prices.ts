@@ -30,6 +30,8 @@ export interface PriceTable {
     readonly interfaceEndpointHourlyPerAz: number;
     readonly interfaceEndpointPerGb: number;
     readonly gatewayEndpointHourly: number;
+    /** A public IPv4 address, per hour, in use or idle (since 2024-02-01). */
+    readonly publicIpv4Hourly: number;
   };
   readonly elb: { readonly albHourly: number; readonly albLcuHourly: number };
   readonly s3: {
@@ -40,7 +42,12 @@ export interface PriceTable {
     readonly itMinObjectKb: number;
     readonly lifecycleMinTransitionObjectKb: number;
   };
-  readonly logs: { readonly ingestPerGb: number; readonly storageGbMonth: number };
+  readonly logs: {
+    readonly ingestPerGb: number;
+    /** The Infrequent Access log class: half the Standard ingestion price. */
+    readonly ingestPerGbInfrequentAccess: number;
+    readonly storageGbMonth: number;
+  };
   readonly ecr: { readonly storageGbMonth: number };
   readonly sagemaker: {
     readonly trainingHourly: Readonly<Record<string, number>>;
@@ -54,6 +61,8 @@ export interface PriceTable {
   readonly cloudwatch: { readonly alarmMonthly: number };
   readonly kms: { readonly keyMonthly: number };
   readonly scheduler: { readonly perMillionInvocations: number };
+  /** On-demand build minutes by compute type (Linux). */
+  readonly codebuild: { readonly perMinute: Readonly<Record<string, number>> };
 }
 
 export const PRICES_DIR = path.join(__dirname, "prices");

@@ -25,6 +25,7 @@ export const SERVICES = {
   eventbridge: "Amazon EventBridge",
   kms: "AWS Key Management Service",
   sqs: "Amazon Simple Queue Service",
+  codebuild: "AWS CodeBuild",
 } as const;
 
 export interface ServiceRule {
@@ -48,9 +49,14 @@ export const SERVICE_RULES: readonly ServiceRule[] = [
   { category: "ecr", service: SERVICES.ecr },
   { category: "sagemaker-training", service: SERVICES.sagemaker },
   { category: "sagemaker-endpoint", service: SERVICES.sagemaker },
-  // interface endpoints bill under VPC; NAT gateway hours and data processing under EC2 - Other
+  // interface endpoints bill under VPC; NAT gateway hours and data processing under EC2 - Other;
+  // a NAT instance is an instance (EC2 - Compute) with a root volume (EC2 - Other)
   { category: "nat", resource: /:aws_vpc_endpoint\./, service: SERVICES.vpc },
+  { category: "nat", line: /^instance hours$/, service: SERVICES.ec2Compute },
   { category: "nat", service: SERVICES.ec2Other },
+  // public IPv4 addresses (in use or idle) bill under Amazon VPC, whatever holds them
+  { category: "public-ipv4", service: SERVICES.vpc },
+  { category: "codebuild", service: SERVICES.codebuild },
   { category: "platform", line: /^CloudWatch alarms$/, service: SERVICES.cloudwatch },
   { category: "platform", line: /^EventBridge Scheduler /, service: SERVICES.eventbridge },
   { category: "platform", line: /^KMS keys$/, service: SERVICES.kms },
@@ -73,7 +79,8 @@ export const LOOK_AT: Readonly<Record<string, string>> = {
   [SERVICES.elb]: "load balancers created by Kubernetes Services and Ingresses beyond the profile's kubernetesLoadBalancers",
   [SERVICES.ecr]: "repositories whose lifecycle policy does not expire images, image sizes above the profile",
   [SERVICES.sagemaker]: "endpoints the scheduler did not stop (AutoStop=false, Creating at the stop), training jobs on demand instead of managed spot, more jobs than scheduled",
-  [SERVICES.vpc]: "interface endpoints in more AZs than needed",
+  [SERVICES.vpc]: "interface endpoints in more AZs than needed; public IPv4 addresses (idle Elastic IPs, public node IPs, load balancers left after a teardown)",
+  [SERVICES.codebuild]: "compute lifetime builds retried or run by hand (the last-run record, ops lifetime <env>), builds slower than the profile's minutes",
   [SERVICES.lambda]: "invocations beyond the schedules (a retry loop), longer durations",
 };
 const LOOK_AT_DEFAULT = "the service's usage types in Cost Explorer (group by USAGE_TYPE) against the usage profile";

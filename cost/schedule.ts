@@ -11,17 +11,29 @@
  * library changes this import and nothing else.
  */
 import { CronSchedule, cronMatches, parseCron } from "../config/cron";
+import { offsetMinutesAt, zoneFormatter } from "../lambda/shared/office-hours";
 
 export { CronSchedule, parseCron };
 
-export type ScheduleAction = "stop" | "start";
+/**
+ * stop / start: the scheduler scales a resource to zero and back (it still exists).
+ * teardown / restore: the compute lifetime destroys the resource's stack and deploys it again;
+ * a restore brings it back running, at its configured size.
+ */
+export type ScheduleAction = "stop" | "start" | "teardown" | "restore";
 
 export interface ScheduleEvent {
   readonly action: ScheduleAction;
   readonly cron: CronSchedule;
   /** IANA timezone; "UTC" when the schedule has none. */
   readonly timezone: string;
+  /** Local dates (YYYY-MM-DD in `timezone`) on which a firing does nothing: skip dates. */
+  readonly skipDates?: ReadonlySet<string>;
+  /** A firing's date for skipDates is that of the firing plus this many minutes (a restore fires its lead time before the window's day). */
+  readonly skipShiftMinutes?: number;
 }
+
+const OFF_ACTIONS: ReadonlySet<ScheduleAction> = new Set(["stop", "teardown"]);
 
 export interface WallClock {
   readonly year: number;
@@ -83,27 +95,12 @@ class Zone {
   constructor(readonly tz: string) {
     // a zone that never changes needs no readings
     if (tz === "UTC" || tz === "Etc/UTC") return;
-    this.format = new Intl.DateTimeFormat("en-US", {
-      timeZone: tz,
-      hourCycle: "h23",
-      year: "numeric",
-      month: "numeric",
-      day: "numeric",
-      hour: "numeric",
-      minute: "numeric",
-      second: "numeric",
-    });
+    this.format = zoneFormatter(tz);
   }
 
   /** UTC offset at instant `ms`, in minutes (London in summer: +60). */
   offsetAt(ms: number): number {
-    if (!this.format) return 0;
-    const parts: Record<string, number> = {};
-    for (const p of this.format.formatToParts(new Date(ms))) {
-      if (p.type !== "literal") parts[p.type] = Number(p.value);
-    }
-    const asUtc = Date.UTC(parts.year, parts.month - 1, parts.day, parts.hour % 24, parts.minute, parts.second);
-    return Math.round((asUtc - Math.floor(ms / 1000) * 1000) / MINUTE);
+    return this.format ? offsetMinutesAt(this.format, ms) : 0;
   }
 
   /** Offset at 00:00 UTC of day `d` (days since the epoch). */
@@ -202,7 +199,9 @@ function eventFirings(ev: ScheduleEvent, fromMs: number, toMs: number, cal: Cale
       for (const h of hours) {
         for (const m of minutes) {
           const t = d * DAY + (h * 60 + m) * MINUTE - shift;
-          if (t >= a && t < b && t >= fromMs && t < toMs && t + shift >= seenUntil) out.push(t);
+          if (!(t >= a && t < b && t >= fromMs && t < toMs && t + shift >= seenUntil)) continue;
+          if (ev.skipDates?.size && ev.skipDates.has(new Date(t + shift + (ev.skipShiftMinutes ?? 0) * MINUTE).toISOString().slice(0, 10))) continue;
+          out.push(t);
         }
       }
     }
@@ -216,13 +215,34 @@ function eventFirings(ev: ScheduleEvent, fromMs: number, toMs: number, cal: Cale
   return out;
 }
 
-/** The stop/start firings from a warm-up before `fromMs` up to `toMs`, in time order; in the same minute the stop comes first, so that the start wins. */
-function switchChanges(events: readonly ScheduleEvent[], fromMs: number, toMs: number, warmupDays: number, cal: Calendar): { t: number; on: boolean }[] {
+/** The changes the events make in [warm-up start, toMs), in order: in the same minute what switches off acts first, so that a start wins. */
+function changesOf(events: readonly ScheduleEvent[], fromMs: number, toMs: number, warmupDays: number, cal: Calendar): { t: number; action: ScheduleAction }[] {
   const begin = Math.ceil((fromMs - warmupDays * DAY) / MINUTE) * MINUTE;
-  const changes: { t: number; on: boolean }[] = [];
-  for (const e of events) for (const t of eventFirings(e, begin, toMs, cal)) changes.push({ t, on: e.action === "start" });
-  changes.sort((a, b) => a.t - b.t || Number(a.on) - Number(b.on));
-  return changes;
+  const changes: { t: number; action: ScheduleAction }[] = [];
+  for (const e of events) for (const t of eventFirings(e, begin, toMs, cal)) changes.push({ t, action: e.action });
+  return changes.sort((a, b) => a.t - b.t || Number(!OFF_ACTIONS.has(a.action)) - Number(!OFF_ACTIONS.has(b.action)));
+}
+
+/**
+ * A resource's state under the scheduler (on: not scaled to zero) and the compute lifetime
+ * (exists: its stack is deployed). It runs when both hold. A restore deploys it running, at its
+ * configured size, whatever the scheduler last did.
+ */
+class RunState {
+  exists = true;
+  on = true;
+  get running(): boolean {
+    return this.exists && this.on;
+  }
+  apply(action: ScheduleAction): void {
+    if (action === "stop") this.on = false;
+    else if (action === "start") this.on = true;
+    else if (action === "teardown") this.exists = false;
+    else {
+      this.exists = true;
+      this.on = true;
+    }
+  }
 }
 
 /** A stretch of time a switched resource is up: UTC ms, [from, to). */
@@ -232,37 +252,39 @@ export interface Interval {
 }
 
 /**
- * When a resource is up in [fromMs, toMs): the stretches between the starts and stops the
- * events fire (the same reading as runningTime: deployed resources run, a warm-up settles the
- * state, start wins a tie). No stop event: one stretch over the whole window.
+ * When a resource is up in [fromMs, toMs): the stretches in which it runs under the events
+ * (the same reading as runningTime: deployed resources run, a warm-up settles the state, start
+ * wins a tie, a stop and a teardown combine). No stop or teardown: one stretch over the window.
  */
 export function runningIntervals(events: readonly ScheduleEvent[], fromMs: number, toMs: number, warmupDays = 8, cal = new Calendar()): { intervals: Interval[]; stops: number; starts: number } {
-  if (!events.some((e) => e.action === "stop")) return { intervals: toMs > fromMs ? [{ from: fromMs, to: toMs }] : [], stops: 0, starts: 0 };
+  if (!events.some((e) => OFF_ACTIONS.has(e.action))) return { intervals: toMs > fromMs ? [{ from: fromMs, to: toMs }] : [], stops: 0, starts: 0 };
   const intervals: Interval[] = [];
-  let on = true;
+  const state = new RunState();
   let since = fromMs;
   let stops = 0;
   let starts = 0;
-  for (const c of switchChanges(events, fromMs, toMs, warmupDays, cal)) {
+  for (const c of changesOf(events, fromMs, toMs, warmupDays, cal)) {
     if (c.t < fromMs) {
-      on = c.on;
+      state.apply(c.action);
       continue;
     }
-    if (on && !c.on && c.t > since) intervals.push({ from: since, to: c.t });
-    if (!on && c.on) since = c.t;
-    on = c.on;
-    if (c.on) starts++;
-    else stops++;
+    const was = state.running;
+    state.apply(c.action);
+    if (was && !state.running && c.t > since) intervals.push({ from: since, to: c.t });
+    if (!was && state.running) since = c.t;
+    if (OFF_ACTIONS.has(c.action)) stops++;
+    else starts++;
   }
-  if (on && toMs > since) intervals.push({ from: since, to: toMs });
+  if (state.running && toMs > since) intervals.push({ from: since, to: toMs });
   return { intervals, stops, starts };
 }
 
 /**
  * Hours a resource runs in [fromMs, toMs). It starts running (deployed resources run) and the
  * events switch it; a warm-up before the window settles the state, so a window that opens on
- * a Saturday begins stopped. Stop and start in the same minute: start wins. No stop event at
- * all: it runs throughout.
+ * a Saturday begins stopped. Stop and start in the same minute: start wins. No stop or teardown
+ * at all: it runs throughout. A scheduler stop and a lifetime teardown combine: it runs while
+ * its stack exists and the scheduler has not stopped it.
  */
 export function runningTime(events: readonly ScheduleEvent[], fromMs: number, toMs: number, warmupDays = 8, cal = new Calendar()): RunningTime {
   const windowMinutes = Math.round((toMs - fromMs) / MINUTE);
@@ -274,20 +296,20 @@ export function runningTime(events: readonly ScheduleEvent[], fromMs: number, to
 }
 
 /**
- * Firings of `fire` in [fromMs, toMs) that happen while `switches` (stop/start events) leave
- * the thing running: a training rule the scheduler disables at night only fires by day.
+ * Firings of `fire` in [fromMs, toMs) that happen while `switches` (stop/start, teardown/restore
+ * events) leave the thing running: a training rule the scheduler disables at night only fires by day.
  */
 export function activeFirings(fire: ScheduleEvent, switches: readonly ScheduleEvent[], fromMs: number, toMs: number, warmupDays = 8, cal = new Calendar()): number {
   const fires = eventFirings(fire, fromMs, toMs, cal);
-  if (!switches.some((e) => e.action === "stop")) return fires.length;
-  const changes = switchChanges(switches, fromMs, toMs, warmupDays, cal);
-  let on = true;
+  if (!switches.some((e) => OFF_ACTIONS.has(e.action))) return fires.length;
+  const changes = changesOf(switches, fromMs, toMs, warmupDays, cal);
+  const state = new RunState();
   let i = 0;
   let n = 0;
   for (const t of fires) {
     // a switch in the same minute acts first
-    while (i < changes.length && changes[i].t <= t) on = changes[i++].on;
-    if (on) n++;
+    while (i < changes.length && changes[i].t <= t) state.apply(changes[i++].action);
+    if (state.running) n++;
   }
   return n;
 }

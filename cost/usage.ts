@@ -210,7 +210,8 @@ export function checkProfile(profile: UsageProfile, o: CheckOptions): CheckedPro
       : same.length
         ? `; ${type} resources: ${same.join(", ")}`
         : "";
-    const msg = `${formatPath(pathTo)}: no such resource in ${stacks}${hint}`;
+    const named = pathTo[pathTo.length - 1] === key ? "" : ` ${JSON.stringify(key)}:`;
+    const msg = `${formatPath(pathTo)}:${named} no such resource in ${stacks}${hint}`;
     if (o.lenient) o.warn(`${profile.file}: ${msg} (usage not applied to this synthesis)`);
     else problems.push(msg);
   };

@@ -8,6 +8,8 @@
  * side (IRSA role and its policy) is Terraform, in the compute stack.
  */
 import { PolicyStatement } from "../modules/iam";
+import type { EnvironmentConfig } from "../config/types";
+import { names } from "../config/naming";
 
 export interface ClusterAutoscalerIamProps {
   readonly region: string;
@@ -151,4 +153,10 @@ export function retailApiDisruptionBudget(namespace = "retail-forecast"): Manife
 /** All manifests of an environment as one multi-document YAML-compatible JSON stream. */
 export function renderManifests(p: ManifestProps): string {
   return [...clusterAutoscalerManifests(p), retailApiDisruptionBudget()].map((m) => JSON.stringify(m, null, 2)).join("\n---\n") + "\n";
+}
+
+/** An environment's manifests: the autoscaler's IRSA role ARN is derived from names, not read from state. */
+export function environmentManifests(cfg: Pick<EnvironmentConfig, "project" | "name" | "accountId" | "region">): string {
+  const n = names(cfg);
+  return renderManifests({ clusterName: n.cluster, region: cfg.region, roleArn: `arn:aws:iam::${cfg.accountId}:role/${n.prefix}-cluster-autoscaler` });
 }

@@ -68,6 +68,21 @@ const priceSubset: Plugin = {
 };
 
 /**
+ * The SDK clients import their whole package.json for one field, the version in the user agent
+ * (`packageInfo.version` in runtimeConfig.js): about 2 KB of dependency lists per client in the
+ * bundle. The bundle keeps the name and version only.
+ */
+const packageVersionOnly: Plugin = {
+  name: "package-version-only",
+  setup(b) {
+    b.onLoad({ filter: /[\\/]node_modules[\\/]@aws-sdk[\\/]client-[a-z0-9-]+[\\/]package\.json$/ }, (args) => {
+      const { name, version } = JSON.parse(fs.readFileSync(args.path, "utf8")) as { name: string; version: string };
+      return { contents: JSON.stringify({ name, version }), loader: "json" };
+    });
+  },
+};
+
+/**
  * Lambda gets its credentials in environment variables; the SDK's full provider chain (and the
  * STS/SSO clients inside it) is replaced by lambda/shared/lambda-credentials.ts in the bundle.
  */
@@ -119,7 +134,7 @@ export async function buildLambda(fn: LambdaFunctionSpec, root = ROOT): Promise<
     metafile: true,
     write: false,
     // Nothing external: the bundle pins the project's one SDK version, not the runtime's.
-    plugins: [envCredentialsOnly(root), priceSubset],
+    plugins: [envCredentialsOnly(root), priceSubset, packageVersionOnly],
   });
   const code = Buffer.from(result.outputFiles[0].contents);
   const zip = zipEntries([{ name: "index.js", data: code }]);

@@ -1,6 +1,8 @@
 /**
- * The environment's alert topic: KMS-encrypted SNS that only budgets, Cost Anomaly Detection
- * and CloudWatch alarms may publish to, with e-mail subscribers.
+ * The environment's alert topic: KMS-encrypted SNS that only budgets, Cost Anomaly Detection,
+ * CloudWatch alarms and EventBridge rules (a failed compute-lifetime build) may publish to, with
+ * e-mail subscribers. Principals of the account publish through their own IAM policy (the ops
+ * CLI's scheduled runs do).
  *
  *   const alerts = new AlertTopic(this, "Alerts", { topicName: "retail-forecast-dev-alerts",
  *     accountId: "111111111111", emails: ["ops@example.com"] });
@@ -13,8 +15,8 @@ import { SnsTopicPolicy } from "@cdktf/provider-aws/lib/sns-topic-policy";
 import { SnsTopicSubscription } from "@cdktf/provider-aws/lib/sns-topic-subscription";
 import { keyPolicy } from "./kms";
 
-/** The AWS services that alert: budgets, Cost Anomaly Detection, CloudWatch alarms. The only publishers. */
-export const ALERTING_SERVICES = ["budgets.amazonaws.com", "costalerts.amazonaws.com", "cloudwatch.amazonaws.com"];
+/** The AWS services that alert: budgets, Cost Anomaly Detection, CloudWatch alarms, EventBridge rules. The only service publishers. */
+export const ALERTING_SERVICES = ["budgets.amazonaws.com", "costalerts.amazonaws.com", "cloudwatch.amazonaws.com", "events.amazonaws.com"];
 
 export interface AlertTopicProps {
   readonly topicName: string;

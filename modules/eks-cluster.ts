@@ -10,9 +10,19 @@ import { IamOpenidConnectProvider } from "@cdktf/provider-aws/lib/iam-openid-con
 import { KmsKey } from "@cdktf/provider-aws/lib/kms-key";
 import { Role } from "./iam";
 
+/**
+ * What EKS does once the cluster's Kubernetes version leaves standard support: STANDARD upgrades
+ * it to the next version; EXTENDED keeps it, billed at $0.60/h instead of $0.10/h for up to 12
+ * more months. Without upgrade_policy EKS applies EXTENDED.
+ */
+export const EKS_SUPPORT_TYPES = ["STANDARD", "EXTENDED"] as const;
+export type EksSupportType = (typeof EKS_SUPPORT_TYPES)[number];
+
 export interface EksClusterProps {
   readonly name: string;
   readonly version: string;
+  /** upgrade_policy.support_type, always written (a cluster without one goes to extended support). */
+  readonly supportType: EksSupportType;
   readonly subnetIds: readonly string[];
   readonly publicAccessCidrs: readonly string[];
   readonly logTypes: readonly string[];
@@ -29,6 +39,9 @@ export class EksCluster extends Construct {
     super(scope, id);
     if (props.publicAccessCidrs.length === 0 || props.publicAccessCidrs.includes("0.0.0.0/0")) {
       throw new Error(`publicAccessCidrs must list specific CIDRs (never 0.0.0.0/0), got ${JSON.stringify(props.publicAccessCidrs)}`);
+    }
+    if (!(EKS_SUPPORT_TYPES as readonly string[]).includes(props.supportType)) {
+      throw new Error(`supportType must be one of ${EKS_SUPPORT_TYPES.join(", ")}, got ${String(props.supportType)}`);
     }
     const role = new Role(this, "Role", {
       name: `${props.name}-cluster`,
@@ -47,6 +60,7 @@ export class EksCluster extends Construct {
         publicAccessCidrs: [...props.publicAccessCidrs],
       },
       encryptionConfig: { resources: ["secrets"], provider: { keyArn: props.secretsKey.arn } },
+      upgradePolicy: { supportType: props.supportType },
       dependsOn: role.attachments,
     });
     this.oidcProvider = new IamOpenidConnectProvider(this, "Oidc", {

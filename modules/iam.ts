@@ -22,6 +22,11 @@ export interface RoleProps {
   readonly managedPolicyArns?: readonly string[];
 }
 
+/** Trust for an AWS service acting on this account's behalf only (aws:SourceAccount: the confused deputy). */
+export function serviceTrust(service: string, accountId: string): Record<string, unknown> {
+  return { Effect: "Allow", Principal: { Service: service }, Action: "sts:AssumeRole", Condition: { StringEquals: { "aws:SourceAccount": accountId } } };
+}
+
 export function policyJson(statements: readonly PolicyStatement[]): string {
   return JSON.stringify({ Version: "2012-10-17", Statement: statements });
 }

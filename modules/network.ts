@@ -1,10 +1,18 @@
 /**
  * VPC across two AZs: public subnets (NAT, load balancers), private subnets (nodes), an S3
- * gateway endpoint so S3 traffic never pays NAT processing, and `natGateways` NAT gateways
- * (1 shared outside prod: $32/month each plus traffic).
+ * gateway endpoint so S3 traffic never pays NAT processing, and the egress of the private
+ * subnets, one of:
+ *  - `nat-gateway`: `count` managed NAT gateways (1 shared outside prod, $32.85/month each plus
+ *    $0.045/GB processed; 2 in prod, one per AZ);
+ *  - `nat-instance`: one small Graviton instance (modules/nat-instance.ts) behind a fixed network
+ *    interface that the private routes target, replaced by its Auto Scaling group when it dies;
+ *  - `none`: no route out of the private subnets. Nodes then need the public subnets, which
+ *    hand out public IPs (`publicNodes`); interface endpoints for ECR, STS, EC2 and Logs would be
+ *    the other way, at $7.30/month per endpoint per AZ, more than a NAT instance.
  *
  *   const net = new Network(this, "Network", { name: "retail-forecast-dev", cidr: "10.10.0.0/16",
- *     region: "us-east-1", natGateways: 1, clusterName: "retail-forecast-dev" });
+ *     region: "us-east-1", egress: { mode: "nat-gateway", count: 1 }, clusterName: "retail-forecast-dev",
+ *     instanceTags: stack.requiredTags });
  */
 import { Construct } from "constructs";
 import { Vpc } from "@cdktf/provider-aws/lib/vpc";
@@ -16,16 +24,37 @@ import { RouteTable } from "@cdktf/provider-aws/lib/route-table";
 import { Route } from "@cdktf/provider-aws/lib/route";
 import { RouteTableAssociation } from "@cdktf/provider-aws/lib/route-table-association";
 import { VpcEndpoint } from "@cdktf/provider-aws/lib/vpc-endpoint";
+import { NatInstance } from "./nat-instance";
+
+/** The egress of the private subnets (see the header). */
+export type EgressProps =
+  | { readonly mode: "nat-gateway"; readonly count: number }
+  | {
+      readonly mode: "nat-instance";
+      /** A Graviton type (t4g.nano is enough for a dev environment's egress). */
+      readonly instanceType: string;
+      /** Spot capacity: an interruption costs a few minutes of egress while the group replaces the instance. */
+      readonly spot: boolean;
+    }
+  | { readonly mode: "none" };
+
+export const EGRESS_MODES = ["nat-gateway", "nat-instance", "none"] as const;
 
 export interface NetworkProps {
   readonly name: string;
   /** A /16 to /24; split into four equal subnets. */
   readonly cidr: string;
   readonly region: string;
-  /** 0, 1 (shared) or 2 (one per AZ). */
-  readonly natGateways: number;
+  readonly egress: EgressProps;
   /** Subnets are tagged for the EKS load balancer controller's discovery. */
   readonly clusterName: string;
+  /**
+   * The public subnets give instances launched in them public IPs (nodes run there when the
+   * egress is `none`). @default false
+   */
+  readonly publicNodes?: boolean;
+  /** Cost tags for what a NAT instance launches (default_tags do not reach instances and volumes). */
+  readonly instanceTags?: Readonly<Record<string, string>>;
 }
 
 function subnetCidr(cidr: string, index: number): string {
@@ -42,10 +71,13 @@ export class Network extends Construct {
   readonly publicSubnets: Subnet[];
   readonly privateSubnets: Subnet[];
   readonly natGateways: NatGateway[];
+  readonly natInstance?: NatInstance;
 
   constructor(scope: Construct, id: string, props: NetworkProps) {
     super(scope, id);
-    if (props.natGateways < 0 || props.natGateways > 2) throw new Error(`natGateways must be 0, 1 or 2, got ${props.natGateways}`);
+    const egress = props.egress;
+    if (egress.mode === "nat-gateway" && ![1, 2].includes(egress.count)) throw new Error(`egress.count must be 1 (shared) or 2 (one per AZ), got ${egress.count}`);
+    if (!(EGRESS_MODES as readonly string[]).includes(egress.mode)) throw new Error(`egress.mode must be one of ${EGRESS_MODES.join(", ")}, got ${String(egress.mode)}`);
     const azs = ["a", "b"].map((s) => `${props.region}${s}`);
     this.vpc = new Vpc(this, "Resource", {
       cidrBlock: props.cidr,
@@ -61,7 +93,7 @@ export class Network extends Construct {
           vpcId: this.vpc.id,
           availabilityZone: az,
           cidrBlock: subnetCidr(props.cidr, i),
-          mapPublicIpOnLaunch: false,
+          mapPublicIpOnLaunch: props.publicNodes ?? false,
           tags: { Name: `${props.name}-public-${az}`, "kubernetes.io/role/elb": "1", [`kubernetes.io/cluster/${props.clusterName}`]: "shared" },
         }),
     );
@@ -79,7 +111,8 @@ export class Network extends Construct {
     new Route(this, "PublicDefault", { routeTableId: publicRoutes.id, destinationCidrBlock: "0.0.0.0/0", gatewayId: igw.id });
     this.publicSubnets.forEach((s, i) => new RouteTableAssociation(this, `PublicAssoc-${azs[i]}`, { subnetId: s.id, routeTableId: publicRoutes.id }));
 
-    this.natGateways = azs.slice(0, props.natGateways).map((az, i) => {
+    const natCount = egress.mode === "nat-gateway" ? egress.count : 0;
+    this.natGateways = azs.slice(0, natCount).map((az, i) => {
       const eip = new Eip(this, `NatIp-${az}`, { domain: "vpc", tags: { Name: `${props.name}-nat-${az}` } });
       return new NatGateway(this, `Nat-${az}`, {
         allocationId: eip.allocationId,
@@ -89,6 +122,18 @@ export class Network extends Construct {
       });
     });
 
+    if (egress.mode === "nat-instance") {
+      this.natInstance = new NatInstance(this, "NatInstance", {
+        name: `${props.name}-nat`,
+        vpcId: this.vpc.id,
+        vpcCidr: props.cidr,
+        subnetId: this.publicSubnets[0].id,
+        instanceType: egress.instanceType,
+        spot: egress.spot,
+        instanceTags: props.instanceTags ?? {},
+      });
+    }
+
     const privateRoutes = azs.map((az, i) => {
       const rt = new RouteTable(this, `PrivateRoutes-${az}`, { vpcId: this.vpc.id, tags: { Name: `${props.name}-private-${az}` } });
       if (this.natGateways.length > 0) {
@@ -97,6 +142,9 @@ export class Network extends Construct {
           destinationCidrBlock: "0.0.0.0/0",
           natGatewayId: this.natGateways[i % this.natGateways.length].id,
         });
+      } else if (this.natInstance) {
+        // The fixed interface, not the instance: a replacement attaches it at boot, the route stays.
+        new Route(this, `PrivateDefault-${az}`, { routeTableId: rt.id, destinationCidrBlock: "0.0.0.0/0", networkInterfaceId: this.natInstance.networkInterface.id });
       }
       new RouteTableAssociation(this, `PrivateAssoc-${az}`, { subnetId: this.privateSubnets[i].id, routeTableId: rt.id });
       return rt;

@@ -19,8 +19,42 @@ import { SqsQueue } from "@cdktf/provider-aws/lib/sqs-queue";
 import { SchedulerSchedule } from "@cdktf/provider-aws/lib/scheduler-schedule";
 import { CloudwatchMetricAlarm } from "@cdktf/provider-aws/lib/cloudwatch-metric-alarm";
 import { LogGroup } from "./log-group";
-import { PolicyStatement, Role } from "./iam";
+import { PolicyStatement, Role, serviceTrust } from "./iam";
 import { parseCron, isValidTimeZone } from "../config/cron";
+
+/** One EventBridge Scheduler schedule at a fixed cron, in its time zone, on one target, dead letters to a queue. */
+export interface TargetScheduleProps {
+  readonly name: string;
+  readonly description: string;
+  readonly cron: string;
+  readonly timezone: string;
+  /** @default true */
+  readonly enabled?: boolean;
+  readonly targetArn: string;
+  readonly roleArn: string;
+  /** the target's input, serialised as JSON */
+  readonly input: unknown;
+  readonly deadLetterArn: string;
+  readonly retryPolicy: { readonly maximumRetryAttempts: number; readonly maximumEventAgeInSeconds: number };
+}
+
+export function targetSchedule(scope: Construct, id: string, p: TargetScheduleProps): SchedulerSchedule {
+  return new SchedulerSchedule(scope, id, {
+    name: p.name,
+    description: p.description,
+    scheduleExpression: p.cron,
+    scheduleExpressionTimezone: p.timezone,
+    state: p.enabled === false ? "DISABLED" : "ENABLED",
+    flexibleTimeWindow: { mode: "OFF" },
+    target: {
+      arn: p.targetArn,
+      roleArn: p.roleArn,
+      input: JSON.stringify(p.input),
+      deadLetterConfig: { arn: p.deadLetterArn },
+      retryPolicy: { ...p.retryPolicy },
+    },
+  });
+}
 
 export interface FunctionSchedule {
   /** Short name, part of the schedule's name: keep stable. */
@@ -116,12 +150,7 @@ export class ScheduledFunction extends Construct {
 
     const schedulerRole = new Role(this, "ScheduleRole", {
       name: `${props.functionName}-schedules`,
-      assumedBy: {
-        Effect: "Allow",
-        Principal: { Service: "scheduler.amazonaws.com" },
-        Action: "sts:AssumeRole",
-        Condition: { StringEquals: { "aws:SourceAccount": props.accountId } },
-      },
+      assumedBy: serviceTrust("scheduler.amazonaws.com", props.accountId),
       statements: [
         { Sid: "InvokeFunction", Effect: "Allow", Action: ["lambda:InvokeFunction"], Resource: [fnArn, `${fnArn}:*`] },
         { Sid: "DeadLetter", Effect: "Allow", Action: ["sqs:SendMessage"], Resource: this.deadLetterQueue.arn },
@@ -130,20 +159,17 @@ export class ScheduledFunction extends Construct {
 
     this.schedules = props.schedules.map(
       (s) =>
-        new SchedulerSchedule(this, `Schedule-${s.name}`, {
+        targetSchedule(this, `Schedule-${s.name}`, {
           name: `${props.functionName}-${s.name}`,
           description: `${s.cron} ${s.timezone}: ${JSON.stringify(s.input)}`,
-          scheduleExpression: s.cron,
-          scheduleExpressionTimezone: s.timezone,
-          state: s.enabled === false ? "DISABLED" : "ENABLED",
-          flexibleTimeWindow: { mode: "OFF" },
-          target: {
-            arn: this.function.arn,
-            roleArn: schedulerRole.role.arn,
-            input: JSON.stringify(s.input),
-            deadLetterConfig: { arn: this.deadLetterQueue.arn },
-            retryPolicy: { maximumRetryAttempts: 2, maximumEventAgeInSeconds: 3600 },
-          },
+          cron: s.cron,
+          timezone: s.timezone,
+          enabled: s.enabled,
+          targetArn: this.function.arn,
+          roleArn: schedulerRole.role.arn,
+          input: s.input,
+          deadLetterArn: this.deadLetterQueue.arn,
+          retryPolicy: { maximumRetryAttempts: 2, maximumEventAgeInSeconds: 3600 },
         }),
     );
 

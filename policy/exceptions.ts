@@ -50,6 +50,12 @@ export const POLICY_EXCEPTIONS: readonly PolicyException[] = [
     environments: OUTSIDE_PROD,
     reason: "all five control-plane log types outside prod: api, controllerManager and scheduler logs are high volume; audit + authenticator stay on (RF_EKS_LOG_MINIMUM, enforced)",
   },
+  {
+    ruleId: "CKV_AWS_88",
+    resource: "*-compute/Network/NatInstance/LaunchTemplate",
+    reason:
+      "the NAT instance (network.egress nat-instance) is the egress: its primary interface's public IP carries the private subnets' traffic out and reaches the EC2 API at boot; it accepts only the VPC's CIDR (its security group) and runs nothing else. The node launch templates stay without public IPs (enforced)",
+  },
   // Public checks not enforced, by cost decision (POLICY.md, "Rules that fight cost").
   {
     ruleId: "CKV_AWS_338",

@@ -40,6 +40,7 @@ import { GetScheduleCommand, SchedulerClient } from "@aws-sdk/client-scheduler";
 import { teardown } from "../cli/ops/teardown";
 import { restore } from "../cli/ops/restore";
 import { leastPrivilegePhase } from "./least-privilege";
+import { scheduledEvening, scheduledMorning } from "./lifetime";
 
 const run = promisify(execFile);
 
@@ -240,12 +241,10 @@ export async function runSandbox(opts: SandboxOptions = {}): Promise<SandboxRepo
       const status = (await eks.send(new DescribeClusterCommand({ name: n.cluster }))).cluster?.status;
       if (dry.mode !== "dry-run" || status !== "ACTIVE") throw new Error(`the dry run was ${dry.mode} and left the cluster ${status}`);
       say(d)(`dry run printed the plan and changed nothing (cluster still ${status})`);
-      // What the nightly cycle runs: compute goes, ops and data stay.
-      const result = await teardown(ctx, { yes: true, isTty: false, runner: opsRunner() });
-      if (!result.ok) throw new Error(`teardown reported failures: ${result.steps.filter((s) => s.status === "failed").map((s) => `${s.step}: ${s.detail}`).join("; ")}`);
-      // The teardown's own verify: Tagging API plus per-service listings, each hit confirmed with
-      // the service's API (the Tagging API and EC2 keep just-deleted NAT gateways listed a while).
-      if (result.unexpected !== 0) throw new Error(`teardown verification found ${result.unexpected} unexpected resource(s) left`);
+      // The nightly cycle, as its build runs it (compute goes, ops and data stay): a keep-alive
+      // holds it first, then, cleared, the scheduled teardown runs; its own verify (Tagging API
+      // and per-service listings) must find only the kept stacks.
+      await scheduledEvening({ cfg: cfg!, endpoint: endpoint!, say: say(d), log, runner: opsRunner });
       const sched = new SchedulerClient(clientSettings(endpoint!));
       const states = await Promise.all(["start", "stop", "stop-idle"].map(async (a) => (await sched.send(new GetScheduleCommand({ Name: `${n.schedulerFunction}-${a}` }))).State));
       if (states.some((st) => st !== "DISABLED")) throw new Error(`with compute gone the scheduler's schedules should stay paused, they are ${states.join(", ")}`);
@@ -266,9 +265,14 @@ export async function runSandbox(opts: SandboxOptions = {}): Promise<SandboxRepo
 
     await phase("restore", async (d) => {
       const ctx = opsCtx();
-      const result = await restore(ctx, { runner: opsRunner() });
+      // The data stack first, by hand (the nightly build's role cannot deploy data), without
+      // compute: restoring data outside the compute lifetime must not bring compute up.
+      const result = await restore(ctx, { skipCompute: true, runner: opsRunner() });
       if (!result.ok) throw new Error(`restore reported failures: ${result.steps.filter((s) => s.status === "failed").map((s) => `${s.step}: ${s.detail}`).join("; ")}`);
       if (result.manifest?.backupId !== fullBackup) throw new Error(`restore used backup ${result.manifest?.backupId}, not ${fullBackup}`);
+      say(d)(`restore --skip-compute: ${STACKS.data} deployed, data copied back from ${fullBackup}; ${STACKS.compute} left down`);
+      // Then the morning: a skip date, a restore that cannot run (and alerts), the 06:30 restore.
+      await scheduledMorning({ cfg: cfg!, endpoint: endpoint!, say: say(d), log, runner: opsRunner });
       const s3 = new S3Client(clientSettings(endpoint!));
       for (const o of samples) {
         const got = Buffer.from(await (await s3.send(new GetObjectCommand({ Bucket: o.bucket, Key: o.key }))).Body!.transformToByteArray());

@@ -15,11 +15,17 @@ import { GetRolePolicyCommand, IAMClient } from "@aws-sdk/client-iam";
 import { CloudWatchClient, GetDashboardCommand } from "@aws-sdk/client-cloudwatch";
 import { deadLetterQueueName } from "../modules/scheduled-function";
 import { GetResourcesCommand, ResourceGroupsTaggingAPIClient } from "@aws-sdk/client-resource-groups-tagging-api";
+import { BatchGetProjectsCommand, CodeBuildClient } from "@aws-sdk/client-codebuild";
+import { DescribeClusterCommand } from "@aws-sdk/client-eks";
+import { DescribeNetworkInterfacesCommand, DescribeRouteTablesCommand, EC2Client } from "@aws-sdk/client-ec2";
+import { EventBridgeClient, ListTargetsByRuleCommand, DescribeRuleCommand } from "@aws-sdk/client-eventbridge";
+import { lifetimeActionOf } from "../modules/lifetime-build";
 import { EnvironmentConfig } from "../config/types";
 import { names } from "../config/naming";
 import { MISSION_LIFECYCLE_RULES } from "../stacks/data";
 import { REQUIRED_TAG_KEYS } from "../modules/tags";
 import { pages } from "../lambda/shared/pages";
+import { numbered, switchCrons } from "../lambda/shared/office-hours";
 import type { AwsClientConfig } from "../lambda/shared/aws-client";
 
 export interface Check {
@@ -103,17 +109,19 @@ export function deploymentChecks(cfg: EnvironmentConfig, c: ClientSettings): Che
       },
     },
     {
-      name: "log groups keep logs for the configured retention",
+      name: "log groups keep logs for the configured retention, in the configured class",
       async run() {
-        const expected = [...Object.values(n.logGroups), `/aws/lambda/${n.schedulerFunction}`];
+        const classes: Record<string, string> = Object.fromEntries(Object.entries(n.logGroups).map(([k, name]) => [name, cfg.logs.classes[k as keyof typeof cfg.logs.classes]]));
+        const expected = [...Object.values(n.logGroups), `/aws/lambda/${n.schedulerFunction}`, ...(cfg.computeLifetime !== "always" ? [n.lifetimeLogGroup] : [])];
         const found: string[] = [];
         for (const name of expected) {
           const g = (await logs.send(new DescribeLogGroupsCommand({ logGroupNamePrefix: name }))).logGroups?.find((x) => x.logGroupName === name);
           if (!g) throw new Error(`log group ${name} not found`);
           expectEqual(`${name} retentionInDays`, g.retentionInDays, cfg.logs.retentionInDays);
-          found.push(name);
+          expectEqual(`${name} class`, g.logGroupClass, classes[name] ?? "STANDARD");
+          found.push(`${name}${g.logGroupClass === "INFREQUENT_ACCESS" ? " (IA)" : ""}`);
         }
-        return `${found.length} groups, ${cfg.logs.retentionInDays} days each`;
+        return `${found.length} groups, ${cfg.logs.retentionInDays} days each: ${found.join(", ")}`;
       },
     },
     {
@@ -183,17 +191,69 @@ export function deploymentChecks(cfg: EnvironmentConfig, c: ClientSettings): Che
       name: "schedules: stop and start on weekdays in the configured timezone, targeting the function",
       async run() {
         const out: string[] = [];
-        for (const [action, cron] of [["stop", cfg.schedule.stopCron], ["start", cfg.schedule.startCron], ["stop-idle", cfg.schedule.idleCron]] as const) {
+        const crons = switchCrons(cfg.schedule.hours);
+        const expected = [...numbered("stop", crons.stop), ...numbered("start", crons.start), { name: "stop-idle", cron: cfg.schedule.idleCron }];
+        for (const { name: action, cron } of expected) {
           const s = await scheduler.send(new GetScheduleCommand({ Name: `${n.schedulerFunction}-${action}` }));
           expectEqual(`${action} expression`, s.ScheduleExpression, cron);
           expectEqual(`${action} timezone`, s.ScheduleExpressionTimezone, cfg.schedule.timezone);
-          expectEqual(`${action} input`, JSON.parse(s.Target?.Input ?? "{}").action, action);
+          expectEqual(`${action} input`, JSON.parse(s.Target?.Input ?? "{}").action, action.replace(/-\d+$/, ""));
           expectEqual(`${action} state`, s.State, cfg.schedule.enabled ? "ENABLED" : "DISABLED");
           if (!s.Target?.Arn?.endsWith(`:function:${n.schedulerFunction}`)) throw new Error(`${action} targets ${s.Target?.Arn}`);
           if (!s.Target?.DeadLetterConfig?.Arn) throw new Error(`${action} schedule target has no dead-letter queue`);
           out.push(`${action} ${cron} ${s.ScheduleExpressionTimezone} ${s.State}`);
         }
         return out.join("; ");
+      },
+    },
+    {
+      name: "EKS pins its support tier; the egress is what the config says",
+      async run() {
+        const cluster = (await eks.send(new DescribeClusterCommand({ name: n.cluster }))).cluster!;
+        expectEqual("upgradePolicy.supportType", cluster.upgradePolicy?.supportType, cfg.eks.supportType);
+        const egress = cfg.network.egress;
+        if (egress.mode !== "nat-instance") return `${n.cluster} ${cluster.upgradePolicy?.supportType}; egress ${egress.mode}`;
+        const ec2 = new EC2Client(c);
+        const eni = (await ec2.send(new DescribeNetworkInterfacesCommand({ Filters: [{ Name: "tag:Name", Values: [n.natInstance] }] }))).NetworkInterfaces?.[0];
+        if (!eni) throw new Error(`the NAT instance's interface (tag Name=${n.natInstance}) not found`);
+        expectEqual("NAT interface source/destination check", eni.SourceDestCheck, false);
+        const tables = (await ec2.send(new DescribeRouteTablesCommand({ Filters: [{ Name: "tag:Name", Values: [`${n.prefix}-private-*`] }] }))).RouteTables ?? [];
+        const viaEni = tables.filter((t) => t.Routes?.some((r) => r.DestinationCidrBlock === "0.0.0.0/0" && r.NetworkInterfaceId === eni.NetworkInterfaceId)).length;
+        if (viaEni !== 2) throw new Error(`expected both private route tables to send 0.0.0.0/0 to the NAT instance's interface ${eni.NetworkInterfaceId}, ${viaEni} do`);
+        return `${n.cluster} upgrade policy ${cluster.upgradePolicy?.supportType}; both private routes to the NAT instance's fixed interface ${eni.NetworkInterfaceId} (source/destination check off)`;
+      },
+    },
+    {
+      name: "compute lifetime: CodeBuild project, its schedules (timezone, target, role), log retention, failure alert",
+      async run() {
+        const life = cfg.computeLifetime;
+        if (life === "always") return "computeLifetime always: no project, no schedules";
+        const cb = new CodeBuildClient(c);
+        const p = (await cb.send(new BatchGetProjectsCommand({ names: [n.lifetimeProject] }))).projects?.[0];
+        if (!p) throw new Error(`CodeBuild project ${n.lifetimeProject} not found`);
+        expectEqual("project source", [p.source?.type, p.source?.location], ["S3", `${n.stateBucket}/${n.lifetimeSourceKey}`]);
+        expectEqual("project role", p.serviceRole?.split("/").pop(), n.lifetimeRole);
+        expectEqual("project log group", p.logsConfig?.cloudWatchLogs?.groupName, n.lifetimeLogGroup);
+        expectEqual("one build at a time", p.concurrentBuildLimit, 1);
+        const vars = Object.fromEntries((p.environment?.environmentVariables ?? []).map((v) => [v.name, v.value]));
+        expectEqual("PLATFORM_ENV / LIFETIME_STACK", [vars.PLATFORM_ENV, vars.LIFETIME_STACK], [cfg.name, n.stackName("compute")]);
+        const out: string[] = [];
+        for (const action of ["teardown", "restore"] as const) {
+          const s = await scheduler.send(new GetScheduleCommand({ Name: n.lifetimeSchedule(action) }));
+          expectEqual(`${action} timezone`, s.ScheduleExpressionTimezone, cfg.schedule.timezone);
+          expectEqual(`${action} target`, s.Target?.Arn, p.arn);
+          expectEqual(`${action} input`, lifetimeActionOf(JSON.parse(s.Target?.Input ?? "{}")), action);
+          expectEqual(`${action} role`, s.Target?.RoleArn?.split("/").pop(), n.lifetimeScheduleRole);
+          if (!s.Target?.DeadLetterConfig?.Arn) throw new Error(`${action} schedule has no dead-letter queue`);
+          out.push(`${action} ${s.ScheduleExpression} ${s.ScheduleExpressionTimezone}`);
+        }
+        const events = new EventBridgeClient(c);
+        const rule = await events.send(new DescribeRuleCommand({ Name: n.lifetimeFailureRule }));
+        const pattern = JSON.parse(rule.EventPattern ?? "{}");
+        expectEqual("failure rule project", pattern.detail?.["project-name"], [n.lifetimeProject]);
+        const targets = (await events.send(new ListTargetsByRuleCommand({ Rule: n.lifetimeFailureRule }))).Targets ?? [];
+        expectEqual("failure rule target", targets.map((t) => t.Arn), [n.alertTopicArn]);
+        return `${n.lifetimeProject} (role ${n.lifetimeRole}, source s3://${n.stateBucket}/${n.lifetimeSourceKey}); ${out.join("; ")}; failed builds alert ${n.alertTopic}`;
       },
     },
     {

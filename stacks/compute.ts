@@ -1,7 +1,8 @@
 /**
- * `<env>-compute`: ephemeral. Teardown destroys it, restore deploys it again. VPC with an S3
- * gateway endpoint, EKS with SPOT managed node groups, the cluster autoscaler's IRSA role, and
- * the SageMaker model, endpoint config and endpoint.
+ * `<env>-compute`: ephemeral. Teardown destroys it, restore deploys it again (by hand, or by the
+ * compute lifetime's schedules). VPC with an S3 gateway endpoint and the configured egress (NAT
+ * gateway, NAT instance or none), EKS with SPOT managed node groups, the cluster autoscaler's
+ * IRSA role, and the SageMaker model, endpoint config and endpoint.
  */
 import { Construct } from "constructs";
 import { TerraformOutput } from "cdktf";
@@ -30,9 +31,12 @@ export class ComputeStack extends PlatformStack {
       name: n.prefix,
       cidr: cfg.network.vpcCidr,
       region: cfg.region,
-      natGateways: cfg.network.natGateways,
+      egress: cfg.network.egress,
       clusterName: n.cluster,
+      publicNodes: cfg.eks.nodeSubnets === "public",
+      instanceTags: this.requiredTags,
     });
+    const nodeSubnets = cfg.eks.nodeSubnets === "public" ? network.publicSubnets : network.privateSubnets;
 
     // One key for the environment's compute (EKS secrets, endpoint storage): $1/month instead of one per use.
     const key = new KmsKey(this, "ComputeKey", {
@@ -48,6 +52,7 @@ export class ComputeStack extends PlatformStack {
     const eks = new EksCluster(this, "Cluster", {
       name: n.cluster,
       version: cfg.eks.version,
+      supportType: cfg.eks.supportType,
       subnetIds: [...network.privateSubnets, ...network.publicSubnets].map((s) => s.id),
       publicAccessCidrs: cfg.network.eksPublicAccessCidrs,
       logTypes: cfg.eks.logTypes,
@@ -71,7 +76,7 @@ export class ComputeStack extends PlatformStack {
         clusterName: n.cluster,
         name: n.nodeGroup(key_),
         nodeRoleArn: nodeRole.role.arn,
-        subnetIds: network.privateSubnets.map((s) => s.id),
+        subnetIds: nodeSubnets.map((s) => s.id),
         instanceTypes: g.instanceTypes,
         capacityType: g.capacityType,
         minSize: g.minSize,

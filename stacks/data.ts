@@ -94,10 +94,11 @@ export class DataStack extends PlatformStack {
     }
 
     const retentionInDays = cfg.logs.retentionInDays;
-    new LogGroup(this, "EksControlPlaneLogs", { name: n.logGroups.eks, retentionInDays });
-    new LogGroup(this, "AppLogs", { name: n.logGroups.app, retentionInDays });
-    new LogGroup(this, "TrainingLogs", { name: n.logGroups.training, retentionInDays });
-    new LogGroup(this, "EndpointLogs", { name: n.logGroups.endpoint, retentionInDays });
+    const cls = cfg.logs.classes;
+    new LogGroup(this, "EksControlPlaneLogs", { name: n.logGroups.eks, retentionInDays, logGroupClass: cls.eks });
+    new LogGroup(this, "AppLogs", { name: n.logGroups.app, retentionInDays, logGroupClass: cls.app });
+    new LogGroup(this, "TrainingLogs", { name: n.logGroups.training, retentionInDays, logGroupClass: cls.training });
+    new LogGroup(this, "EndpointLogs", { name: n.logGroups.endpoint, retentionInDays, logGroupClass: cls.endpoint });
 
     new TerraformOutput(this, "data_bucket", { value: this.buckets.data.bucket.bucket });
     new TerraformOutput(this, "models_bucket", { value: this.buckets.models.bucket.bucket });

@@ -1,6 +1,8 @@
 /**
- * `<env>-ops`: the out-of-hours scheduler (stop 19:00, start 07:00 on weekdays, idle-endpoint
- * sweep) and the scheduled-training rule it pauses at night.
+ * `<env>-ops`: the out-of-hours scheduler (stop at the end of the working hours, start at their
+ * start, idle-endpoint sweep), the scheduled-training rule it pauses at night, and, where the
+ * compute lifetime is not `always`, the compute lifetime (modules/compute-lifetime.ts): the
+ * CodeBuild project and schedules that tear compute down outside the working hours and restore it.
  */
 import { Construct } from "constructs";
 import { TerraformOutput } from "cdktf";
@@ -12,6 +14,10 @@ import { scheduleTags } from "../modules/tags";
 import { schedulerPolicyStatements } from "../lambda/scheduler/iam";
 import { CostReaderRole } from "../modules/cost-reader-role";
 import { costReportPolicyStatements } from "../cost/iam";
+import { numbered, switchCrons } from "../lambda/shared/office-hours";
+import { ComputeLifetime, LifetimeSchedule } from "../modules/compute-lifetime";
+import { computeLifetimePolicyStatements, policyDocuments } from "../cli/ops/iam";
+import { PINNED_TERRAFORM_VERSION } from "../tools/terraform-cli";
 
 export interface OpsStackProps extends PlatformStackProps {
   /** The scheduler's deployment package (dist/lambda/scheduler.zip). */
@@ -20,12 +26,14 @@ export interface OpsStackProps extends PlatformStackProps {
 
 export class OpsStack extends PlatformStack {
   readonly scheduler: ScheduledFunction;
+  readonly lifetime?: ComputeLifetime;
 
   constructor(scope: Construct, props: OpsStackProps) {
     super(scope, "ops", props);
     const cfg = this.config;
     const n = this.names;
     const s = cfg.schedule;
+    const crons = switchCrons(s.hours);
 
     this.scheduler = new ScheduledFunction(this, "Scheduler", {
       functionName: n.schedulerFunction,
@@ -37,19 +45,24 @@ export class OpsStack extends PlatformStack {
         RECORD_PREFIX: n.schedulerRecordPrefix,
         IDLE_WINDOW_HOURS: String(s.idleWindowHours),
         IDLE_INVOCATIONS_THRESHOLD: String(s.idleInvocationsThreshold),
+        // the override and the skip dates every scheduled action honours
+        TIMEZONE: s.timezone,
+        SKIP_DATES: s.skipDates.join(","),
+        KEEP_ALIVE_PARAMETER: n.keepAliveParameter,
       },
       statements: schedulerPolicyStatements({
         region: cfg.region,
         accountId: cfg.accountId,
         scheduleName: s.name,
         recordPrefix: n.schedulerRecordPrefix,
+        keepAliveParameter: n.keepAliveParameter,
         // A real-time endpoint config names the compute key: recreating the endpoint each
         // morning needs kms:CreateGrant on it (RF_KMS_ENDPOINT_GRANT).
         endpointKmsKeyAliases: cfg.sagemaker.endpoint.mode === "realtime" ? [n.computeKeyAlias] : [],
       }),
       schedules: [
-        { name: "stop", cron: s.stopCron, timezone: s.timezone, input: { action: "stop" }, enabled: s.enabled },
-        { name: "start", cron: s.startCron, timezone: s.timezone, input: { action: "start" }, enabled: s.enabled },
+        ...numbered("stop", crons.stop).map((x) => ({ ...x, timezone: s.timezone, input: { action: "stop" }, enabled: s.enabled })),
+        ...numbered("start", crons.start).map((x) => ({ ...x, timezone: s.timezone, input: { action: "start" }, enabled: s.enabled })),
         { name: "stop-idle", cron: s.idleCron, timezone: s.timezone, input: { action: "stop-idle" }, enabled: s.enabled },
       ],
       alertTopicArn: n.alertTopicArn,
@@ -84,6 +97,39 @@ export class OpsStack extends PlatformStack {
       trustedPrincipalArns: cfg.costReaders,
       statements: costReportPolicyStatements({ region: cfg.region, accountId: cfg.accountId }),
     });
+    const life = cfg.computeLifetime;
+    if (life !== "always") {
+      const lifetimeCrons = switchCrons(life.hours, life.restoreLeadMinutes);
+      const schedules: LifetimeSchedule[] = [
+        ...numbered("teardown", lifetimeCrons.stop).map((x) => ({ ...x, action: "teardown" as const })),
+        ...numbered("restore", lifetimeCrons.start).map((x) => ({ ...x, action: "restore" as const })),
+      ];
+      this.lifetime = new ComputeLifetime(this, "ComputeLifetime", {
+        projectName: n.lifetimeProject,
+        roleName: n.lifetimeRole,
+        scheduleRoleName: n.lifetimeScheduleRole,
+        schedulePrefix: n.lifetimeSchedule("").slice(0, -1),
+        logGroupName: n.lifetimeLogGroup,
+        logRetentionInDays: cfg.logs.retentionInDays,
+        failureRuleName: n.lifetimeFailureRule,
+        policyDocuments: policyDocuments(computeLifetimePolicyStatements(cfg)),
+        source: { bucket: n.stateBucket, key: n.lifetimeSourceKey },
+        environmentName: cfg.name,
+        computeStack: n.stackName("compute"),
+        schedules,
+        timezone: s.timezone,
+        skipDates: s.skipDates,
+        restoreLeadMinutes: life.restoreLeadMinutes,
+        alertTopicArn: n.alertTopicArn,
+        deadLetterQueueArn: this.scheduler.deadLetterQueue.arn,
+        lastRunParameter: n.lastRunParameter,
+        kubernetesVersion: cfg.eks.version,
+        terraformVersion: PINNED_TERRAFORM_VERSION,
+        region: cfg.region,
+        accountId: cfg.accountId,
+      });
+      new TerraformOutput(this, "lifetime_project_name", { value: this.lifetime.project.name });
+    }
 
     new TerraformOutput(this, "scheduler_function_name", { value: this.scheduler.function.functionName });
     new TerraformOutput(this, "cost_dashboard_name", { value: dashboard.resource.dashboardName });

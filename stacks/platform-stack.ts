@@ -22,7 +22,7 @@ export interface PlatformStackProps {
 
 /** Services the platform uses; in the sandbox each is pointed at the emulator. */
 const EMULATED_SERVICES = [
-  "applicationautoscaling", "budgets", "ce", "cloudwatch", "cloudwatchlogs", "ec2", "ecr", "eks", "events", "iam", "kms",
+  "applicationautoscaling", "autoscaling", "budgets", "ce", "cloudwatch", "cloudwatchlogs", "codebuild", "ec2", "ecr", "eks", "events", "iam", "kms",
   "lambda", "s3", "sagemaker", "scheduler", "sns", "sqs", "ssm", "sts", "resourcegroupstaggingapi",
 ] as const;
 

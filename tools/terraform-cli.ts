@@ -11,6 +11,9 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 
+/** The Terraform CI installs (.github/workflows) and the compute lifetime's build installs (modules/compute-lifetime.ts). */
+export const PINNED_TERRAFORM_VERSION = "1.11.4";
+
 export const MIRROR_ENV = "TF_PROVIDER_MIRROR";
 
 /** Where offline machines conventionally keep a provider mirror (searched, never assumed). */

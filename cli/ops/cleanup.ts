@@ -25,6 +25,8 @@ import {
   paginateDescribeTargetGroups,
 } from "@aws-sdk/client-elastic-load-balancing-v2";
 import { DeleteSecurityGroupCommand, DescribeSecurityGroupsCommand } from "@aws-sdk/client-ec2";
+import { DescribeUpdateCommand, ListClustersCommand, ListNodegroupsCommand, ListUpdatesCommand } from "@aws-sdk/client-eks";
+import { pages } from "../../lambda/shared/pages";
 import { BatchDeleteImageCommand, paginateDescribeImages } from "@aws-sdk/client-ecr";
 import { GetScheduleCommand, paginateListSchedules, ScheduleState, UpdateScheduleCommand } from "@aws-sdk/client-scheduler";
 import * as schedAws from "../../lambda/scheduler/aws";
@@ -263,6 +265,40 @@ export async function endpointCleanupActions(ctx: OpsContext): Promise<{ actions
     });
   }
   return { actions, notes };
+}
+
+// ---- node group updates in flight ----------------------------------------------------------------
+
+/**
+ * Waits until no update of the cluster's node groups is in progress: when the scheduler's stop
+ * and the compute lifetime's teardown fire at the same minute, the stop's scaling (a minute or
+ * two) is still running when the destroy would start, and EKS refuses to delete a node group
+ * mid-update. Bounded; returns one line saying what it waited for.
+ */
+export async function waitForNodegroupUpdates(ctx: OpsContext, o: { timeoutMs?: number; pollMs?: number; sleep?: (ms: number) => Promise<void> } = {}): Promise<string> {
+  const cluster = ctx.names.cluster;
+  const sleep = o.sleep ?? ((ms: number) => new Promise((r) => setTimeout(r, ms)));
+  const deadline = Date.now() + (o.timeoutMs ?? 15 * 60_000);
+  const t0 = Date.now();
+  let seen = 0;
+  const clusters: string[] = [];
+  for await (const page of pages((nextToken?: string) => ctx.clients.eks.send(new ListClustersCommand({ nextToken })), (p) => p.nextToken)) clusters.push(...(page.clusters ?? []));
+  if (!clusters.includes(cluster)) return `cluster ${cluster} does not exist: no node group update to wait for`;
+  for (;;) {
+    const groups = (await ctx.clients.eks.send(new ListNodegroupsCommand({ clusterName: cluster }))).nodegroups ?? [];
+    const busy: string[] = [];
+    for (const g of groups) {
+      const ids = (await ctx.clients.eks.send(new ListUpdatesCommand({ name: cluster, nodegroupName: g }))).updateIds ?? [];
+      for (const id of ids) {
+        const u = (await ctx.clients.eks.send(new DescribeUpdateCommand({ name: cluster, nodegroupName: g, updateId: id }))).update;
+        if (u?.status === "InProgress") busy.push(`${g} (${u.type ?? "update"} ${id})`);
+      }
+    }
+    if (!busy.length) return seen ? `waited ${((Date.now() - t0) / 1000).toFixed(0)} s for ${seen} node group update(s) in progress (a scheduler stop at the same minute)` : "no node group update in progress";
+    seen = Math.max(seen, busy.length);
+    if (Date.now() >= deadline) throw new Error(`node group update(s) still in progress after ${((Date.now() - t0) / 1000).toFixed(0)} s: ${busy.join(", ")}; EKS cannot delete them mid-update`);
+    await sleep(o.pollMs ?? 15_000);
+  }
 }
 
 // ---- what Kubernetes controllers created in the VPC --------------------------------------------

@@ -51,6 +51,8 @@ export interface OpsContext {
   readonly log: Log;
   /** Environment for child processes (cdktf): emulator endpoint and fake credentials for sandbox. */
   readonly childEnv: NodeJS.ProcessEnv;
+  /** The clock of skip dates, keep-alive expiry and the compute lifetime's hours. */
+  readonly now: () => Date;
 }
 
 export interface ContextOptions {
@@ -66,6 +68,8 @@ export interface ContextOptions {
    * @default - the default credential chain, or the emulator's administrator
    */
   readonly credentials?: AwsCredentials;
+  /** Test seam (and the sandbox's scheduled cycle on a chosen day): the clock. @default - the system clock */
+  readonly now?: () => Date;
 }
 
 /** Loads and validates the environment; one-line errors for unknown names and a sandbox without emulator. */
@@ -113,7 +117,7 @@ export function opsContext(env: string, opts: ContextOptions = {}): OpsContext {
   } else if (opts.credentials) {
     Object.assign(childEnv, credentialsEnv(opts.credentials));
   }
-  return { cfg, names: names(cfg), clients: createOpsClients(cfg, opts.credentials), log: opts.log ?? ((l) => console.log(l)), childEnv };
+  return { cfg, names: names(cfg), clients: createOpsClients(cfg, opts.credentials), log: opts.log ?? ((l) => console.log(l)), childEnv, now: opts.now ?? (() => new Date()) };
 }
 
 /**

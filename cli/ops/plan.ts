@@ -108,6 +108,8 @@ export interface StackSelection {
   readonly includeOps?: boolean;
   /** --include-data */
   readonly includeData?: boolean;
+  /** --skip-compute (restore): data and ops only, compute stays as it is. */
+  readonly skipCompute?: boolean;
 }
 
 /** Consumers first (ops, compute, data): a consumer whose producer is gone can no longer be destroyed cleanly. */
@@ -121,7 +123,7 @@ export function destroyOrder(sel: StackSelection = {}): StackKind[] {
  */
 export function deployOrder(sel: StackSelection, states: Readonly<Partial<Record<StackKind, StackState>>> = {}): StackKind[] {
   const wanted = (k: StackKind, asked?: boolean) => asked || (states[k] !== undefined && states[k] !== "deployed");
-  return [...(wanted("data", sel.includeData) ? ["data" as const] : []), "compute", ...(wanted("ops", sel.includeOps) ? ["ops" as const] : [])];
+  return [...(wanted("data", sel.includeData) ? ["data" as const] : []), ...(sel.skipCompute ? [] : ["compute" as const]), ...(wanted("ops", sel.includeOps) ? ["ops" as const] : [])];
 }
 
 export type StackState = "deployed" | "empty" | "absent";

@@ -16,6 +16,8 @@ import { stateLocksMessage } from "./locks";
 import { RunSeams, stackFacts, StackRunner, withRun } from "./stacks";
 import type { Interrupts, StopSignal } from "./signals";
 import { StepRunner } from "./steps";
+import { applyManifests, CommandRunner } from "./kubernetes";
+import { describeHours, wantedState } from "../../lambda/shared/office-hours";
 import { deployOrder, Manifest, StackKind, StackState, StepReport } from "./plan";
 
 export interface RestoreFlags {
@@ -26,9 +28,18 @@ export interface RestoreFlags {
   readonly iUnderstandProd?: boolean;
   /** No deploys: data (with --backup) and resume only. @default false */
   readonly skipDeploy?: boolean;
+  /** Deploy data and ops (when gone or asked) but not compute: a restore of data outside the compute lifetime. @default false */
+  readonly skipCompute?: boolean;
 }
 
-export interface RestoreOptions extends RestoreFlags, RunSeams {}
+export interface RestoreOptions extends RestoreFlags, RunSeams {
+  /** Test seam: runs aws and kubectl for the manifests. @default - spawn */
+  readonly kubectl?: CommandRunner;
+  /** The compute lifetime's scheduled restore (cli/ops/lifetime.ts) runs this. @default false */
+  readonly scheduled?: boolean;
+  /** @default - the system clock */
+  readonly now?: () => Date;
+}
 
 export interface RestoreResult {
   readonly ok: boolean;
@@ -42,6 +53,7 @@ export interface RestoreResult {
 export function restoreFlagError(env: string, f: RestoreFlags): string | undefined {
   if (env === "prod" && !f.iUnderstandProd && !f.dryRun) return "prod: add --i-understand-prod to deploy production (a --dry-run needs no flag)";
   if (f.skipDeploy && (f.includeData || f.includeOps)) return "--skip-deploy deploys nothing: it does not go with --include-data or --include-ops";
+  if (f.skipDeploy && f.skipCompute) return "--skip-deploy deploys nothing already: --skip-compute adds nothing to it";
   return undefined;
 }
 
@@ -54,7 +66,8 @@ export async function restore(ctx: OpsContext, opts: RestoreOptions = {}): Promi
   const kinds: StackKind[] = ["data", "compute", "ops"];
   for (const k of kinds) states[k] = (await stackFacts(ctx, k)).state;
   const order = opts.skipDeploy ? [] : deployOrder(opts, states).map((k) => ({ kind: k, stack: `${env}-${k}`, why: why(k) }));
-  const rerun = `npm run ops -- restore ${env}${opts.backup ? ` --backup ${opts.backup}` : ""}${opts.includeData ? " --include-data" : ""}${opts.includeOps ? " --include-ops" : ""}${opts.skipDeploy ? " --skip-deploy" : ""}${env === "prod" ? " --i-understand-prod" : ""}`;
+  const rerun = `npm run ops -- restore ${env}${opts.backup ? ` --backup ${opts.backup}` : ""}${opts.includeData ? " --include-data" : ""}${opts.includeOps ? " --include-ops" : ""}${opts.skipDeploy ? " --skip-deploy" : ""}${opts.skipCompute ? " --skip-compute" : ""}${opts.scheduled ? " --scheduled" : ""}${env === "prod" ? " --i-understand-prod" : ""}`;
+  const withCompute = order.some((o) => o.kind === "compute");
 
   function why(k: StackKind): string {
     if (k === "compute") return "ephemeral";
@@ -79,6 +92,16 @@ export async function restore(ctx: OpsContext, opts: RestoreOptions = {}): Promi
       ? "no backup to restore data from"
       : `data: none (${env}-data is kept and holds the live data; --backup <id> restores one explicitly)`;
   ctx.log(`restore ${env} (account ${account}, ${ctx.cfg.region}): deploy ${order.map((o) => `${o.stack} (${o.why})`).join(", ") || "(none)"}; ${dataPlan}`);
+  const life = ctx.cfg.computeLifetime;
+  if (withCompute && !opts.scheduled && life !== "always") {
+    const now = (opts.now ?? (() => new Date()))();
+    if (wantedState(now.getTime(), ctx.cfg.schedule.timezone, life.hours, life.restoreLeadMinutes, ctx.cfg.schedule.skipDates) === "down") {
+      ctx.log(
+        `note: this is outside ${env}'s compute lifetime (${describeHours(life.hours)} ${ctx.cfg.schedule.timezone}): compute stays up until the next scheduled teardown; ` +
+          `tear it down when done (npm run ops -- teardown ${env} --yes), or restore only data and ops with --skip-compute`,
+      );
+    }
+  }
 
   const locks = await stateLocksMessage(ctx, order.map((o) => o.kind));
   if (opts.dryRun) {
@@ -98,7 +121,7 @@ export async function restore(ctx: OpsContext, opts: RestoreOptions = {}): Promi
   return withRun(ctx, "restore", opts, (runner, interrupts) => restoreSteps(runner, interrupts));
 
   async function restoreSteps(runner: StackRunner, interrupts: Interrupts): Promise<RestoreResult> {
-    const steps = new StepRunner(ctx, order.length + 4, interrupts);
+    const steps = new StepRunner(ctx, order.length + 4 + (withCompute ? 1 : 0), interrupts);
     const finish = (left: string): RestoreResult => {
       const ok = !steps.failed && !interrupts.requested;
       ctx.log(steps.summary(`restore ${env}: ${steps.verdict}`));
@@ -108,7 +131,7 @@ export async function restore(ctx: OpsContext, opts: RestoreOptions = {}): Promi
 
     const prepared = await steps.run("prepare", async () => ({ status: "done", detail: await runner.prepare(ctx, order.map((o) => o.stack)) }));
     if (prepared.status !== "done") {
-      for (const s of [...order.map((o) => `deploy ${o.stack}`), "restore data", "resume schedules", "verify"]) steps.skip(s, "preparation failed: nothing changed");
+      for (const s of [...order.map((o) => `deploy ${o.stack}`), ...(withCompute ? ["kubernetes manifests"] : []), "restore data", "resume schedules", "verify"]) steps.skip(s, "preparation failed: nothing changed");
       return finish(`Nothing changed: ${prepared.detail}. Fix that and rerun: ${rerun}`);
     }
     let deployFailed: string | undefined;
@@ -127,6 +150,13 @@ export async function restore(ctx: OpsContext, opts: RestoreOptions = {}): Promi
     }
     const stopped = deployFailed ?? (interrupts.requested ? `interrupted by ${interrupts.requested}` : undefined);
 
+    if (withCompute) {
+      await steps.run("kubernetes manifests", async () => {
+        if (stopped) return { status: "skipped", detail: `${stopped}: no cluster to apply to` };
+        return applyManifests(ctx, opts.kubectl);
+      });
+    }
+
     let dataChecked: string | undefined;
     await steps.run("restore data", async () => {
       if (!manifest) return { status: "skipped", detail: wantData ? "no backup of this environment" : `${env}-data kept: its buckets hold the live data` };
@@ -140,6 +170,7 @@ export async function restore(ctx: OpsContext, opts: RestoreOptions = {}): Promi
 
     await steps.run("resume schedules", async () => {
       if (stopped) return { status: "skipped", detail: `${stopped}: the schedules stay paused until the environment is complete` };
+      if (opts.skipCompute) return { status: "skipped", detail: `--skip-compute: ${env}-compute stays as it is, and the schedules the teardown paused stay paused with it` };
       const r = await resume(ctx);
       for (const n of r.notes) ctx.log(`      ${n}`);
       if (!r.actions.length) return { status: "skipped", detail: r.hadRecord ? "everything the teardown paused is enabled already" : "no teardown paused anything" };

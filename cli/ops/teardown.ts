@@ -14,7 +14,7 @@
  */
 import { assertAccount, OpsContext, OpsError } from "./context";
 import { describeBackupRoot, takeBackup, verifyBackup } from "./backup";
-import { Action, ecrCleanupActions, endpointCleanupActions, kubernetesCleanupActions, pause, pauseActions, resume, runActions } from "./cleanup";
+import { Action, ecrCleanupActions, endpointCleanupActions, kubernetesCleanupActions, pause, pauseActions, resume, runActions, waitForNodegroupUpdates } from "./cleanup";
 import { coverageLines, dataCoverage, emptyDataStack, unprotectedData } from "./coverage";
 import { describeRun, readRunLock, readStateLock, describeStateLock, stateLocksMessage, unlockHint } from "./locks";
 import { RunSeams, stackFacts, StackRunner, withRun } from "./stacks";
@@ -39,6 +39,12 @@ export interface TeardownOptions extends TeardownFlags, RunSeams {
   readonly prompt?: (question: string) => Promise<string>;
   /** Clock for the backup id. @default - the system clock */
   readonly now?: () => Date;
+  /**
+   * Run as the compute lifetime's scheduled teardown (cli/ops/lifetime.ts): compute only, and no
+   * ECR clean-up (the images are the data stack's, which the build's role cannot touch; the
+   * repositories' lifecycle rules expire them). @default false
+   */
+  readonly scheduled?: boolean;
 }
 
 export interface TeardownResult {
@@ -99,7 +105,7 @@ export async function teardown(ctx: OpsContext, opts: TeardownOptions = {}): Pro
   const unprotected = coverage ? unprotectedData(coverage) : [];
 
   if (decision.mode === "dry-run") {
-    await printPlan(ctx, order.map((s) => s.stack), targets, coverage);
+    await printPlan(ctx, order.map((s) => s.stack), targets, coverage, opts.scheduled);
     if (locks) ctx.log(`note: ${locks}`);
     if (running) ctx.log(`note: another run holds the environment: ${describeRun(running)}`);
     if (unprotected.length) ctx.log(`note: ${unprotected.length} item(s) no backup covers: a real run refuses without --accept-data-loss: ${unprotected.slice(0, 5).join("; ")}`);
@@ -159,7 +165,9 @@ export async function teardown(ctx: OpsContext, opts: TeardownOptions = {}): Pro
 
     const paused = await steps.run("pause", async () => actionsStep(ctx, await pause(ctx), "nothing scheduled to pause"));
     await steps.run("cleanup", async () => {
-      const parts = await Promise.all([endpointCleanupActions(ctx), kubernetesCleanupActions(ctx), ecrCleanupActions(ctx)]);
+      // a scheduler stop fired at the same minute may still be scaling node groups: EKS refuses to delete one mid-update
+      ctx.log(`      ${await waitForNodegroupUpdates(ctx)}`);
+      const parts = await Promise.all([endpointCleanupActions(ctx), kubernetesCleanupActions(ctx), ...(opts.scheduled ? [] : [ecrCleanupActions(ctx)])]);
       const actions = parts.flatMap((p) => p.actions);
       return actionsStep(ctx, { actions, notes: parts.flatMap((p) => p.notes), outcomes: await runActions(ctx, actions, false) }, "nothing outside Terraform to clean up");
     });
@@ -271,7 +279,7 @@ const summarize = (actions: Action[]) => {
 };
 
 /** The dry run: what each step would do, read-only. */
-async function printPlan(ctx: OpsContext, stacks: string[], targets: { destroy: string[]; skip: Record<string, string> }, coverage?: Awaited<ReturnType<typeof dataCoverage>>) {
+async function printPlan(ctx: OpsContext, stacks: string[], targets: { destroy: string[]; skip: Record<string, string> }, coverage?: Awaited<ReturnType<typeof dataCoverage>>, scheduled = false) {
   ctx.log(`  1. prepare: synthesize ${ctx.cfg.name} into this run's own directory, terraform init ${targets.destroy.join(", ") || "(nothing to destroy)"} (provider, backend)`);
   if (coverage) {
     ctx.log(`  2. backup: every object of the ${ctx.cfg.name}-data buckets to s3://${ctx.names.backupBucket}/${ctx.cfg.name}/<timestamp>/ with a sha256 manifest, each copy checked:`);
@@ -283,7 +291,7 @@ async function printPlan(ctx: OpsContext, stacks: string[], targets: { destroy: 
     ["3. pause (recorded, resumed by restore)", pauseActions(ctx)],
     ["4. cleanup: endpoints and scheduler records", endpointCleanupActions(ctx)],
     ["4. cleanup: Kubernetes load balancers, target groups, security groups", kubernetesCleanupActions(ctx)],
-    ["4. cleanup: ECR images beyond retention", ecrCleanupActions(ctx)],
+    ...(scheduled ? [] : ([["4. cleanup: ECR images beyond retention", ecrCleanupActions(ctx)]] as [string, Promise<{ actions: Action[]; notes: string[] }>][])),
   ];
   for (const [title, p] of sections) {
     const found = await p;

@@ -13,6 +13,9 @@ import { platform } from "./platform";
 import { s3Bucket } from "./s3-bucket";
 import { sagemakerEndpoint } from "./sagemaker-endpoint";
 import { sagemakerTraining } from "./sagemaker-training";
+import { publicIpv4 } from "./public-ipv4";
+import { natInstance } from "./nat-instance";
+import { codebuild } from "./codebuild";
 
 export const PRICERS: readonly Pricer[] = [
   eksCluster,
@@ -24,5 +27,8 @@ export const PRICERS: readonly Pricer[] = [
   sagemakerTraining,
   sagemakerEndpoint,
   natGateway,
+  natInstance,
+  publicIpv4,
+  codebuild,
   platform,
 ];

@@ -15,6 +15,8 @@ export const KubernetesLoadBalancers = strictObject({
   averageLcu: z.number().min(0).default(1),
   /** @default the cluster's running hours */
   hoursPerMonth: z.number().min(0).max(745).optional(),
+  /** Subnets (AZs) each internet-facing load balancer spans: one public IPv4 each. @default the public subnets tagged for them, at least 2 */
+  subnets: z.int().min(1).max(6).optional(),
 });
 
 export const loadBalancer: Pricer = {
@@ -36,8 +38,10 @@ export const loadBalancer: Pricer = {
     ];
     return [
       component("load-balancer", "Application Load Balancer (Kubernetes ingress)", "load-balancer", { baseline: lines({ value: hpm, reason: "24/7 (baseline)" }), optimized: lines(hours) }, [
-        `${lb.count} ALB(s) created by the AWS Load Balancer Controller (not in Terraform), ${hours.value} h/month, ${lb.averageLcu} LCU average`,
-        "the ALB stays up while nodes are stopped (the Ingress object persists)",
+        `${lb.count} ALB(s) created by the AWS Load Balancer Controller (not in Terraform), ${hours.value.toFixed(1)} h/month, ${lb.averageLcu} LCU average`,
+        clusterHours.value < ctx.hoursPerMonth
+          ? "up while the cluster exists: it stays while nodes are stopped (the Ingress object persists), a teardown deletes it with what else Kubernetes created"
+          : "the ALB stays up while nodes are stopped (the Ingress object persists)",
       ]),
     ];
   },

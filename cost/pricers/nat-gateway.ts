@@ -1,14 +1,17 @@
 /**
- * NAT gateways and VPC endpoints, one component for the environment: each NAT gateway over its
- * running hours, the internet-bound GB it processes, and the VPC's S3 traffic, which an S3
- * gateway endpoint carries for free and a NAT otherwise processes; interface endpoints per AZ.
- * Traffic is usage of the VPC (resources."aws_vpc.<name>"). Baseline: one NAT per AZ of the
- * VPC, 24/7, with the S3 traffic through it.
+ * Egress: NAT gateways, the NAT instance (nat-instance.ts) and VPC endpoints, one component for
+ * the environment: each NAT gateway over its running hours (24/7, or its stack's compute
+ * lifetime), the internet-bound GB it processes, and the VPC's S3 traffic, which an S3 gateway
+ * endpoint carries for free and a NAT otherwise processes (through a NAT instance, priced by
+ * nat-instance.ts, no per-GB fee); interface endpoints per AZ. Traffic is usage of the VPC
+ * (resources."aws_vpc.<name>"). Baseline: one NAT gateway per AZ of the VPC, 24/7, with the S3
+ * traffic through it.
  */
 import { z } from "zod";
 import { list, TfResource } from "../../terraform";
 import { component, line, LineItem, Pricer, PricingContext, usd, usdh } from "../pricer";
 import { strictObject } from "../usage";
+import { instanceRoutes } from "./nat-instance";
 
 export const VpcUsage = strictObject({
   /** Internet-bound GB through the NAT per month (not S3). */
@@ -27,7 +30,7 @@ function vpcOf(ctx: PricingContext, r: TfResource, vpcs: readonly TfResource[]):
 
 export const natGateway: Pricer = {
   name: "nat-gateway",
-  types: ["aws_nat_gateway", "aws_vpc_endpoint", "aws_vpc", "aws_subnet"],
+  types: ["aws_nat_gateway", "aws_vpc_endpoint", "aws_vpc", "aws_subnet", "aws_route"],
   usage: { aws_vpc: VpcUsage },
   price(ctx) {
     const { model, prices } = ctx;
@@ -48,6 +51,7 @@ export const natGateway: Pricer = {
     const many = vpcs.length > 1;
     const totals = { nat: 0, processed: 0 };
     const s3Notes: string[] = [];
+    const throughInstance = instanceRoutes(ctx).length > 0;
     let azTotal = 0;
     for (const vpc of vpcs.length ? vpcs : [undefined]) {
       const prefix = many && vpc ? `${vpc.name} ` : "";
@@ -70,13 +74,17 @@ export const natGateway: Pricer = {
         const h = ctx.hours(n);
         optimized.push(line(`${n.name} hours`, h.value, "h", natGatewayHourly, `NAT gateway ${n.name}; ${h.reason}`, { resource: n, hours: h }));
       }
+      // a NAT instance processes for nothing per GB: the internet egress is data transfer out, unpriced here as for a gateway
+      const viaInstance = myNats.length === 0 && throughInstance;
       optimized.push(
         line(
           `${prefix}NAT data processed`,
           u.natProcessedGbPerMonth + (s3Gateway ? 0 : u.s3TrafficGbPerMonth),
           "GB",
-          natGatewayPerGb,
-          `${u.natProcessedGbPerMonth} GB internet egress` + (s3Gateway ? "; S3 traffic through the gateway endpoint" : ` + ${u.s3TrafficGbPerMonth} GB S3 traffic (no S3 gateway endpoint)`),
+          viaInstance ? 0 : natGatewayPerGb,
+          `${u.natProcessedGbPerMonth} GB internet egress` +
+            (s3Gateway ? "; S3 traffic through the gateway endpoint" : ` + ${u.s3TrafficGbPerMonth} GB S3 traffic (no S3 gateway endpoint)`) +
+            (viaInstance ? "; through the NAT instance, which charges no processing fee" : ""),
           opts,
         ),
       );
@@ -91,12 +99,19 @@ export const natGateway: Pricer = {
     let ifaceUsd = 0;
     for (const e of iface) {
       const azs = Math.max(1, list(e.attrs.subnet_ids).length);
-      const l = line(`${e.name} hours`, azs * hpm, "AZ-h", interfaceEndpointHourlyPerAz, `interface endpoint ${e.str("service_name") ?? e.name} in ${azs} AZ(s), 24/7`, { resource: e });
-      baseline.push(l);
-      optimized.push(l);
-      ifaceUsd += l.monthlyUsd;
+      const h = ctx.hours(e);
+      const b = line(`${e.name} hours`, azs * hpm, "AZ-h", interfaceEndpointHourlyPerAz, `interface endpoint ${e.str("service_name") ?? e.name} in ${azs} AZ(s), 24/7`, { resource: e });
+      const o = line(`${e.name} hours`, azs * h.value, "AZ-h", interfaceEndpointHourlyPerAz, `interface endpoint ${e.str("service_name") ?? e.name} in ${azs} AZ(s); ${h.reason}`, { resource: e, hours: h });
+      baseline.push(b);
+      optimized.push(o);
+      ifaceUsd += o.monthlyUsd;
     }
-    a.push(`${totals.nat} NAT gateway(s) x ${usd(natGatewayHourly * hpm)}/month; ${totals.processed} GB/month internet egress at ${usdh(natGatewayPerGb)}/GB`, ...s3Notes);
+    a.push(
+      totals.nat || !throughInstance
+        ? `${totals.nat} NAT gateway(s) at ${usd(natGatewayHourly * hpm)}/month each if up 24/7; ${totals.processed} GB/month internet egress at ${usdh(natGatewayPerGb)}/GB`
+        : `no NAT gateway: the private routes go to a NAT instance (its own component), ${totals.processed} GB/month internet egress without a processing fee`,
+      ...s3Notes,
+    );
     if (iface.length) a.push(`${iface.length} interface endpoint(s): ${usd(ifaceUsd)}/month`);
     a.push(`baseline: one NAT per AZ (${azTotal}), S3 traffic through the NAT`);
     return [component("nat", "NAT gateways and VPC endpoints", "nat", { baseline, optimized }, a)];

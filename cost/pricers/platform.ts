@@ -2,7 +2,8 @@
  * Platform overhead, one component: each Lambda function's requests and GB-seconds (its
  * invocations are the firings of the schedules and rules that target it; memory from
  * memory_size, duration from the profile), EventBridge Scheduler invocations, CloudWatch
- * alarms, KMS keys, and SQS queues (within the free tier). The same in the baseline.
+ * alarms, KMS keys (prorated by the hours each exists: the compute stack's key lives with its
+ * lifetime), and SQS queues (within the free tier). The same in the baseline, keys 24/7.
  */
 import { z } from "zod";
 import { isExpression, parseArn } from "../../terraform";
@@ -51,10 +52,22 @@ export const platform: Pricer = {
     const fired = timers.filter((s) => s.resource.type === "aws_scheduler_schedule").reduce((sum, s) => sum + ctx.schedules.firings(s.resource).perMonth, 0);
     lines.push(line("EventBridge Scheduler invocations", fired / 1e6, "1M invocations", prices.scheduler.perMillionInvocations, `${fired.toFixed(0)} firings/month of the enabled schedules`));
     lines.push(line("CloudWatch alarms", alarms.length, "alarm-month", prices.cloudwatch.alarmMonthly, `${alarms.length} metric alarm(s)`));
-    lines.push(line("KMS keys", keys.length, "key-month", prices.kms.keyMonthly, `${keys.length} customer managed key(s)`));
-    lines.push(line("SQS queues", queues.length, "queue-month", 0, `${queues.length} queue(s), within the free tier`));
+    // $1/month per key, prorated hourly; a key pending deletion costs nothing (a compute key lives with its stack's lifetime)
+    const keyMonths = keys.reduce((sum, k) => sum + ctx.hours(k).value / ctx.hoursPerMonth, 0);
+    const partKeys = keys.filter((k) => ctx.hours(k).value < ctx.hoursPerMonth);
+    const keysLine = line(
+      "KMS keys",
+      keyMonths,
+      "key-month",
+      prices.kms.keyMonthly,
+      `${keys.length} customer managed key(s)` + (partKeys.length ? `; ${partKeys.map((k) => `${k.name} ${ctx.hours(k).reason}`).join("; ")} (KMS bills per hour and not while a key is pending deletion)` : ""),
+    );
+    const keysBaseline = line("KMS keys", keys.length, "key-month", prices.kms.keyMonthly, `${keys.length} customer managed key(s), 24/7`);
+    const queuesLine = line("SQS queues", queues.length, "queue-month", 0, `${queues.length} queue(s), within the free tier`);
+    const baseline = [...lines, keysBaseline, queuesLine];
+    lines.push(keysLine, queuesLine);
     return [
-      component("platform", "Platform overhead (Lambda, schedules, alarms, KMS, SQS)", "platform", { baseline: lines, optimized: lines }, [
+      component("platform", "Platform overhead (Lambda, schedules, alarms, KMS, SQS)", "platform", { baseline, optimized: lines }, [
         `${fns.length} function(s), ${invocations.toFixed(0)} scheduled invocations/month: ${usd(lambdaUsd)}`,
         `${alarms.length} alarm(s) x ${usd(prices.cloudwatch.alarmMonthly)}, ${keys.length} KMS key(s) x ${usd(prices.kms.keyMonthly)}, ${queues.length} SQS queue(s) (within the free tier)`,
       ]),

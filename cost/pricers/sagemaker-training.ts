@@ -13,7 +13,10 @@
  *   3. else an EventBridge rule with a target that is a SageMaker pipeline
  *      (sagemaker_pipeline_target, or a SageMaker ARN);
  * and count its firings over the year (a rule tagged Schedule=T only while T leaves it
- * enabled). Without a trigger, the profile's jobsPerMonth.
+ * enabled). A rule that has no target in the stacks starts nothing: named or not, it schedules
+ * no job, and training is priced as not scheduled (0 jobs; today's ScheduledTraining rule, which
+ * the ML team's pipeline would give a target, or a Scheduler schedule with the SageMaker target).
+ * Without any trigger in the stacks, the profile's jobsPerMonth.
  */
 import { z } from "zod";
 import { parseArn, TfResource } from "../../terraform";
@@ -42,13 +45,16 @@ const TRIGGER_TYPES = ["aws_cloudwatch_event_rule", "aws_scheduler_schedule"];
 const isSagemakerTarget = (arn: unknown) => typeof arn === "string" && (arn.startsWith("arn:aws:scheduler:::aws-sdk:sagemaker:") || parseArn(arn)?.service === "sagemaker");
 
 /** The resource that starts training jobs, and how it was recognised. */
-export function trainingTrigger(ctx: PricingContext, address: string | undefined): { resource: TfResource; how: string } | undefined {
+export function trainingTrigger(ctx: PricingContext, address: string | undefined): { resource: TfResource; how: string; untargeted?: boolean } | undefined {
   const { model } = ctx;
   if (address !== undefined) {
     const r = ctx.resource(address, "sagemakerTraining.trigger");
     if (!r) return undefined;
     if (!TRIGGER_TYPES.includes(r.type) || typeof r.attrs.schedule_expression !== "string") {
       throw ctx.usageError(["sagemakerTraining", "trigger"], `${address} is a ${r.type}${r.attrs.schedule_expression === undefined ? " without a schedule" : ""}; allowed: a scheduled ${TRIGGER_TYPES.join(" or ")}`);
+    }
+    if (r.type === "aws_cloudwatch_event_rule" && !model.ofType("aws_cloudwatch_event_target").some((t) => model.resolve(t.attrs.rule, t, ["aws_cloudwatch_event_rule"]) === r)) {
+      return { resource: r, how: "named by the usage profile", untargeted: true };
     }
     return { resource: r, how: "named by the usage profile" };
   }
@@ -75,7 +81,11 @@ export const sagemakerTraining: Pricer = {
     const profileJobs = tr.jobsPerMonth !== undefined ? ` (profile's ${tr.jobsPerMonth}/month not used)` : "";
     let jobs: number;
     let jobsReason: string;
-    if (trigger && String(trigger.resource.attrs.schedule_expression).startsWith("cron(")) {
+    if (trigger?.untargeted) {
+      jobs = 0;
+      jobsReason = `rule ${ctx.model.label(trigger.resource, "name")} has no target in the stacks: it starts nothing (priced as not scheduled)${profileJobs}`;
+      a.push(`rule ${ctx.model.label(trigger.resource, "name")} has no target: no scheduled training; attach one (a target on the rule, or a Scheduler schedule with the SageMaker target) and the estimate counts its firings`);
+    } else if (trigger && String(trigger.resource.attrs.schedule_expression).startsWith("cron(")) {
       const f = ctx.schedules.firings(trigger.resource);
       const isRule = trigger.resource.type === "aws_cloudwatch_event_rule";
       jobs = f.perMonth;

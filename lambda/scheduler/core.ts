@@ -16,6 +16,7 @@ import type { SchedulerClients } from "./aws";
 import {
   endpointsToStop,
   isScheduled,
+  scheduledRunVerdict,
   planEndpointStart,
   planEndpointStop,
   planNodegroupStart,
@@ -56,6 +57,16 @@ export interface SchedulerSettings {
   readonly idleInvocationsThreshold: number;
   /** @default 8 targets (and discovery calls) in flight */
   readonly concurrency?: number;
+  /**
+   * The override and skip dates the run honours (lambda/shared/office-hours.ts).
+   * @default - none: the run acts whatever the date and any keep-alive
+   */
+  readonly honour?: {
+    readonly timezone: string;
+    readonly skipDates: readonly string[];
+    /** SSM parameter of the keep-alive override. */
+    readonly keepAliveParameter?: string;
+  };
 }
 
 /** What the core logs through: Powertools' Logger fits, so does a console adapter. */
@@ -107,6 +118,27 @@ export async function runScheduler(request: SchedulerRequest, settings: Schedule
   const startedAt = now();
   const t0 = Date.now();
   const ctx = new Ctx(request, settings, deps);
+  const summary = (results: TargetResult[], skipped?: string): Summary => ({
+    action: request.action,
+    dryRun: request.dryRun,
+    scheduleName: settings.scheduleName,
+    region: settings.region,
+    startedAt: startedAt.toISOString(),
+    durationMs: Date.now() - t0,
+    totals: totals(results),
+    results,
+    ...(skipped ? { skipped } : {}),
+  });
+
+  if (settings.honour) {
+    const h = settings.honour;
+    const keepAlive = h.keepAliveParameter ? { name: h.keepAliveParameter, value: await aws.getRecord(deps.clients.ssm, h.keepAliveParameter) } : undefined;
+    const verdict = scheduledRunVerdict(request.action, startedAt, { timezone: h.timezone, skipDates: h.skipDates }, keepAlive);
+    if (!verdict.run) {
+      deps.logger?.info(`${request.action} skipped: ${verdict.reason}`, { action: request.action, dryRun: request.dryRun, skipped: verdict.reason });
+      return summary([], verdict.reason);
+    }
+  }
 
   const discovered = await Promise.all(
     request.action === "stop-idle"
@@ -133,16 +165,7 @@ export async function runScheduler(request: SchedulerRequest, settings: Schedule
     return result;
   });
 
-  return {
-    action: request.action,
-    dryRun: request.dryRun,
-    scheduleName: settings.scheduleName,
-    region: settings.region,
-    startedAt: startedAt.toISOString(),
-    durationMs: Date.now() - t0,
-    totals: totals(results),
-    results,
-  };
+  return summary(results);
 }
 
 const failedTask = (kind: TargetKind, id: string, reason: string): Task => ({

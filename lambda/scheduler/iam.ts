@@ -21,6 +21,8 @@ export interface SchedulerPolicyProps {
   readonly scheduleName: string;
   /** SSM path of the stop records, e.g. /retail-forecast/dev/scheduler. */
   readonly recordPrefix: string;
+  /** SSM parameter of the keep-alive override the function honours (read only). @default - none */
+  readonly keepAliveParameter?: string;
   /**
    * Aliases (`alias/<name>`) of the KMS keys the scheduled endpoint configs name (CKV_AWS_98).
    * SageMaker creates a grant on that key with the caller's permissions when the endpoint is
@@ -134,6 +136,9 @@ export function schedulerPolicyStatements(props: SchedulerPolicyProps): PolicySt
       Action: ["ssm:PutParameter", "ssm:GetParameter", "ssm:GetParametersByPath", "ssm:DeleteParameter"],
       Resource: [arn("ssm", `parameter${props.recordPrefix}`), arn("ssm", `parameter${props.recordPrefix}/*`)],
     },
+    ...(props.keepAliveParameter
+      ? [{ Sid: "ReadKeepAlive", Effect: "Allow" as const, Action: ["ssm:GetParameter"], Resource: [arn("ssm", `parameter${props.keepAliveParameter}`)] }]
+      : []),
     ...(aliases.length
       ? [
           {

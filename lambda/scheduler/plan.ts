@@ -2,9 +2,23 @@
  * The scheduler's decisions as pure functions: no AWS, no clock, no I/O. core.ts gathers the
  * facts, asks these what to do, and does it.
  */
-import type { EndpointRecord, NodegroupRecord, Outcome, Scaling, Tags, TargetResult } from "./types";
+import type { Action, EndpointRecord, NodegroupRecord, Outcome, Scaling, Tags, TargetResult } from "./types";
+import { gate, GateFacts, GateVerdict, KeepAlive, parseKeepAlive } from "../shared/office-hours";
 
 export const SCHEDULE_TAG = "Schedule";
+
+// ---- the override and the skip dates (asked before any target is looked at) -----------------
+
+/**
+ * Whether a scheduled run acts at all: a keep-alive in force holds stop and stop-idle, a skip
+ * date holds start (lambda/shared/office-hours.ts, shared with the compute lifetime's teardown
+ * and restore). `keepAliveValue` is the SSM parameter's value, if there is one: a malformed one
+ * throws (naming the parameter), so a broken override never reads as "no override".
+ */
+export function scheduledRunVerdict(action: Action, now: Date, facts: Omit<GateFacts, "keepAlive">, keepAlive?: { name: string; value: string | undefined }): GateVerdict {
+  const k: KeepAlive | undefined = keepAlive?.value !== undefined ? parseKeepAlive(keepAlive.name, keepAlive.value) : undefined;
+  return gate(action, now.getTime(), { ...facts, keepAlive: k });
+}
 export const AUTOSTOP_TAG = "AutoStop";
 
 /** Tagged Schedule=<scheduleName> exactly (tag values are case-sensitive in AWS). */

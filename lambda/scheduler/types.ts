@@ -37,6 +37,8 @@ export interface Summary {
   readonly durationMs: number;
   readonly totals: Readonly<Record<Outcome, number>> & { readonly targets: number };
   readonly results: readonly TargetResult[];
+  /** Set when the run did nothing on purpose: a keep-alive in force, a skip date. */
+  readonly skipped?: string;
 }
 
 /** Where stop leaves what start needs: SSM parameters under the record prefix. */

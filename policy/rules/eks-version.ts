@@ -26,11 +26,21 @@ export const EksVersion: Rule = {
       meaning: "every aws_eks_cluster runs a version in standard support on the day of the scan",
       differs: "CKV_AWS_339 accepts extended support, which bills the control plane at 6x",
     },
+    RF_EKS_SUPPORT_TYPE: {
+      meaning: "every aws_eks_cluster sets upgrade_policy.support_type explicitly, and to STANDARD outside prod",
+      differs: "no public check: without upgrade_policy EKS moves a cluster whose version leaves standard support to extended support ($0.60/h instead of $0.10/h, +$365/month) instead of upgrading it",
+    },
   },
   check(ctx: RuleContext): Finding[] {
     const out: Finding[] = [];
     const today = ctx.asOf.toISOString().slice(0, 10);
     for (const c of ctx.model.ofType("aws_eks_cluster")) {
+      const support = attr(c, "upgrade_policy.support_type");
+      if (opaque(support)) out.push(cannotDecide("RF_EKS_SUPPORT_TYPE", c, `upgrade_policy.support_type is the expression ${String(support)}`));
+      else if (support === undefined) out.push(fail("RF_EKS_SUPPORT_TYPE", c, "no upgrade_policy.support_type: EKS applies EXTENDED (6x the control-plane price) once the version leaves standard support"));
+      else if (support !== "STANDARD" && ctx.env(c.stack) !== "prod") {
+        out.push(fail("RF_EKS_SUPPORT_TYPE", c, `upgrade_policy.support_type is ${String(support)} outside prod: STANDARD upgrades the cluster instead of billing extended support`));
+      }
       const v = attr(c, "version");
       if (v === undefined) continue; // EKS picks its current default
       if (opaque(v)) {

@@ -50,11 +50,19 @@ describe("cost estimate of the real syntheses (golden)", () => {
     expect(e.optimizedMonthlyUsd).toBeLessThan(e.baselineMonthlyUsd);
   });
 
-  test("the real node group runs 261 h a month on spot from the real schedules", () => {
+  test("the real node group runs 263.5 h a month on spot: dev's compute lifetime (06:30-19:00 on weekdays but the 8 bank holidays) and the scheduler", () => {
     const ng = estimates.get("dev")!.components.find((c) => c.category === "eks-node-group")!;
     expect(ng.assumptions.join("\n")).toMatch(/SPOT/);
-    expect(ng.assumptions.join("\n")).toMatch(/-> 261\.0 h\/month/);
+    expect(ng.assumptions.join("\n")).toMatch(/-> 263\.5 h\/month/);
     expect(ng.savingsPercent).toBeGreaterThan(80);
+  });
+
+  test("issue 12, done means: dev at most $75/month optimised at today's usage and prices; every line says where its quantity came from", () => {
+    const dev = estimates.get("dev")!;
+    expect(dev.optimizedMonthlyUsd).toBeLessThanOrEqual(75);
+    for (const c of dev.components) for (const l of [...c.lines.baseline, ...c.lines.optimized]) expect([c.name, l.name, l.reason.length > 10]).toEqual([c.name, l.name, true]);
+    const hourly = dev.components.flatMap((c) => c.lines.optimized).filter((l) => l.unit === "h" || l.unit === "node-h" || l.unit === "IP-h");
+    for (const l of hourly) expect([l.name, l.hours?.reason ?? l.reason]).toEqual([l.name, expect.stringMatching(/h\/month|24\/7|lifetime|hours|jobs/)]);
   });
 });
 

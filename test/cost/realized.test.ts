@@ -41,8 +41,15 @@ describe("estimate lines -> Cost Explorer services", () => {
     expect(serviceOf({ category }, { name, resource })).toBe(service);
   });
 
+  test("the office-hours lines map: public IPv4 to Amazon VPC, the NAT instance's hours to EC2 - Compute, builds to CodeBuild", () => {
+    expect(serviceOf({ category: "public-ipv4" }, { name: "NAT gateway EIPs" })).toBe("Amazon Virtual Private Cloud");
+    expect(serviceOf({ category: "nat" }, { name: "instance hours", resource: "dev-compute:aws_autoscaling_group.Nat" })).toBe("Amazon Elastic Compute Cloud - Compute");
+    expect(serviceOf({ category: "nat" }, { name: "root volume", resource: "dev-compute:aws_autoscaling_group.Nat" })).toBe("EC2 - Other");
+    expect(serviceOf({ category: "codebuild" }, { name: "teardown builds" })).toBe("AWS CodeBuild");
+  });
+
   test("a line of a category no rule knows maps to nothing (reported as unmapped, not guessed)", () => {
-    expect(serviceOf({ category: "codebuild" }, { name: "build minutes" })).toBeUndefined();
+    expect(serviceOf({ category: "glue-crawler" }, { name: "crawler hours" })).toBeUndefined();
     expect(SERVICE_RULES.every((r) => ALL_SERVICES.includes(r.service))).toBe(true);
   });
 });

@@ -37,7 +37,7 @@ describe("usage profile keys", () => {
 
   test("fails on a type no pricer takes usage for, listing the types that do", () => {
     expect(() => check({ resources: { "aws_iam_role.Role": {} } })).toThrow(
-      /resources."aws_iam_role.Role": no pricer prices aws_iam_role; types with usage: aws_cloudwatch_log_group, aws_ecr_repository, aws_eks_node_group, aws_lambda_function, aws_s3_bucket, aws_sagemaker_endpoint, aws_vpc$/,
+      /resources."aws_iam_role.Role": no pricer prices aws_iam_role; types with usage: aws_cloudwatch_log_group, aws_codebuild_project, aws_ecr_repository, aws_eks_node_group, aws_lambda_function, aws_s3_bucket, aws_sagemaker_endpoint, aws_vpc$/,
     );
     expect(() => check({ defaults: { aws_sqs_queue: {} } })).toThrow(/defaults.aws_sqs_queue: aws_sqs_queue takes no usage/);
   });

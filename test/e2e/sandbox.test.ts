@@ -55,7 +55,11 @@ test("the scheduler and the cost report ran as the roles the stacks deployed, wi
 test("every verification passed, after deploy and again after restore", () => {
   const checks = [...phase("verify")!.details, ...phase("restore")!.details].filter((d) => /^(ok|FAIL) /.test(d));
   expect(checks.filter((d) => d.startsWith("FAIL"))).toEqual([]);
-  expect(checks.filter((d) => d.startsWith("ok")).length).toBe(20);
+  // 12 checks each time; issue 14 added the dashboard, issue 12 the support tier and egress, and the compute lifetime
+  expect(checks.filter((d) => d.startsWith("ok")).length).toBe(24);
+  for (const name of ["EKS pins its support tier; the egress is what the config says", "compute lifetime: CodeBuild project, its schedules (timezone, target, role), log retention, failure alert"]) {
+    expect(checks.filter((d) => /^ok\s/.test(d) && d.replace(/^ok\s+/, "").startsWith(`${name}: `))).toHaveLength(2);
+  }
 });
 
 test("the scheduler took node groups to zero and back exactly, and recreated the endpoint", () => {
@@ -82,7 +86,7 @@ test("teardown ran from the ops CLI's own synth in a directory that did not exis
 });
 
 test("the teardown paused the deployed scheduler schedules and training rule; they stayed paused while compute was gone (ops persists)", () => {
-  const paused = lines.filter((l) => /^\s+disable: (schedule|rule) /.test(l)).map((l) => l.trim());
+  const paused = lines.filter((l) => /^\s+(\|\s+)?disable: (schedule|rule) /.test(l)).map((l) => l.replace(/^\s+(\|\s+)?/, ""));
   expect(paused.sort()).toEqual([
     "disable: rule retail-forecast-sandbox-scheduled-training",
     "disable: schedule retail-forecast-sandbox-scheduler-start",
@@ -94,6 +98,33 @@ test("the teardown paused the deployed scheduler schedules and training rule; th
 
 test("teardown left only the persistent ops, data and bootstrap stacks", () => {
   expect(phase("teardown")!.details.join("\n")).toMatch(/compute destroyed; sandbox-ops kept with its schedules paused \(DISABLED, DISABLED, DISABLED\); only sandbox-ops, sandbox-data and sandbox-bootstrap resources remain/);
+});
+
+test("issue 12: the compute lifetime's evening, through the build's own command: a keep-alive holds the 19:00 teardown and stop, cleared the teardown runs and is recorded", () => {
+  const d = phase("teardown")!.details.join("\n");
+  expect(d).toMatch(/keep-alive until 21:00 Europe\/London set at 17:00; one-time retail-forecast-sandbox-keep-alive-teardown at at\(2026-06-01T21:00:00\)/);
+  expect(d).toMatch(/19:00 scheduler stop: nothing done \(keep-alive until/);
+  expect(d).toMatch(/retail-forecast-sandbox-lifetime-teardown \(cron\(0 19 \? \* MON-FRI \*\) Europe\/London\) -> StartBuild retail-forecast-sandbox-compute-lifetime, LIFETIME_ACTION=teardown: build /);
+  expect(d).toMatch(/19:00 teardown under the keep-alive: recorded teardown skipped, environment fully up, build retail-forecast-sandbox-compute-lifetime:/);
+  expect(d).toMatch(/19:00 teardown, keep-alive cleared: recorded teardown succeeded, environment fully down, build /);
+});
+
+test("issue 12: the morning: a bank holiday holds the restore, a restore that cannot run alerts the topic saying fully down, the 06:30 restore brings compute back (manifests skipped, saying why)", () => {
+  const d = phase("restore")!.details.join("\n");
+  expect(d).toMatch(/restore --skip-compute: sandbox-data deployed, data copied back from [0-9TZ-]+; sandbox-compute left down/);
+  expect(d).toMatch(/06:30 restore on 2026-12-28 \(a skip date\): recorded restore skipped, environment fully down/);
+  expect(d).toMatch(/06:30 restore while another run holds the environment: recorded restore failed, environment fully down/);
+  expect(d).toMatch(/alert on retail-forecast-sandbox-alerts: "\[retail-forecast-sandbox\] scheduled restore FAILED: environment fully down"/);
+  expect(d).toMatch(/06:30 restore: recorded restore succeeded, environment fully up/);
+  expect(lines.join("\n")).toMatch(/kubernetes manifests\s+skipped\s+[\d.]+\s+the sandbox's EKS is the emulator's and has no Kubernetes API server/);
+});
+
+// The 7-minute target holds alone on this machine (387 s, README "Measured"); under `npm test` the
+// other suites share the 2 cores (418 s for this suite in one run), so the guard against a
+// regression is looser than the target, not a timing flake.
+test("every phase's time is reported and the whole flow stays under 10 minutes", () => {
+  expect(report.phases.every((p) => Number.isFinite(p.seconds) && p.seconds >= 0)).toBe(true);
+  expect(report.phases.reduce((s, p) => s + p.seconds, 0)).toBeLessThan(10 * 60);
 });
 
 test("no emulator process is left behind", () => {

@@ -247,3 +247,49 @@ test("launch template: own tags stay out of the version and follow CreateTags", 
   const lt = (await ec2.send(new DescribeLaunchTemplatesCommand({ LaunchTemplateIds: [id] }))).LaunchTemplates![0];
   expect(lt.Tags).toEqual([{ Key: "Stack", Value: "b" }]);
 });
+
+describe("issue 12 patches: CodeBuild, log group class, EKS upgrade policy", () => {
+  test("codebuild: concurrentBuildLimit and projectVisibility read back; UpdateProject; StartBuild applies the schedule's override", async () => {
+    const { CodeBuildClient, CreateProjectCommand, BatchGetProjectsCommand, UpdateProjectCommand, StartBuildCommand, BatchGetBuildsCommand } = await import("@aws-sdk/client-codebuild");
+    const cb = new CodeBuildClient(cfg());
+    await cb.send(
+      new CreateProjectCommand({
+        name: "life",
+        source: { type: "S3", location: "bucket/key.zip", buildspec: "{}" },
+        artifacts: { type: "NO_ARTIFACTS" },
+        environment: { type: "LINUX_CONTAINER", computeType: "BUILD_GENERAL1_SMALL", image: "img", environmentVariables: [{ name: "LIFETIME_ACTION", value: "none", type: "PLAINTEXT" }] },
+        serviceRole: `arn:aws:iam::${EMULATOR_ACCOUNT_ID}:role/r`,
+        concurrentBuildLimit: 1,
+      }),
+    );
+    const [p] = (await cb.send(new BatchGetProjectsCommand({ names: ["life"] }))).projects!;
+    expect(p).toMatchObject({ concurrentBuildLimit: 1, projectVisibility: "PRIVATE" });
+    await cb.send(new UpdateProjectCommand({ name: "life", concurrentBuildLimit: 2, description: "changed" }));
+    expect((await cb.send(new BatchGetProjectsCommand({ names: ["life"] }))).projects![0]).toMatchObject({ concurrentBuildLimit: 2, description: "changed" });
+    const build = (await cb.send(new StartBuildCommand({ projectName: "life", environmentVariablesOverride: [{ name: "LIFETIME_ACTION", value: "restore", type: "PLAINTEXT" }] }))).build!;
+    const [got] = (await cb.send(new BatchGetBuildsCommand({ ids: [build.id!] }))).builds!;
+    expect(got.environment?.environmentVariables).toEqual([{ name: "LIFETIME_ACTION", value: "restore", type: "PLAINTEXT" }]);
+  });
+
+  test("logs: logGroupClass kept and returned (STANDARD when not given)", async () => {
+    const { CloudWatchLogsClient, CreateLogGroupCommand, DescribeLogGroupsCommand } = await import("@aws-sdk/client-cloudwatch-logs");
+    const logs = new CloudWatchLogsClient(cfg());
+    await logs.send(new CreateLogGroupCommand({ logGroupName: "/ia", logGroupClass: "INFREQUENT_ACCESS" }));
+    await logs.send(new CreateLogGroupCommand({ logGroupName: "/std" }));
+    const groups = (await logs.send(new DescribeLogGroupsCommand({}))).logGroups!;
+    expect(Object.fromEntries(groups.filter((g) => ["/ia", "/std"].includes(g.logGroupName!)).map((g) => [g.logGroupName, g.logGroupClass]))).toEqual({ "/ia": "INFREQUENT_ACCESS", "/std": "STANDARD" });
+  });
+
+  test("eks: upgradePolicy kept from CreateCluster (EXTENDED when not given) and changed by UpdateClusterConfig", async () => {
+    const { EKSClient, CreateClusterCommand, DescribeClusterCommand, UpdateClusterConfigCommand } = await import("@aws-sdk/client-eks");
+    const eks = new EKSClient(cfg());
+    const vpc = { subnetIds: ["subnet-1", "subnet-2"] };
+    await eks.send(new CreateClusterCommand({ name: "std", roleArn: `arn:aws:iam::${EMULATOR_ACCOUNT_ID}:role/r`, resourcesVpcConfig: vpc, upgradePolicy: { supportType: "STANDARD" } }));
+    await eks.send(new CreateClusterCommand({ name: "dflt", roleArn: `arn:aws:iam::${EMULATOR_ACCOUNT_ID}:role/r`, resourcesVpcConfig: vpc }));
+    expect((await eks.send(new DescribeClusterCommand({ name: "std" }))).cluster?.upgradePolicy).toEqual({ supportType: "STANDARD" });
+    expect((await eks.send(new DescribeClusterCommand({ name: "dflt" }))).cluster?.upgradePolicy).toEqual({ supportType: "EXTENDED" });
+    const u = await eks.send(new UpdateClusterConfigCommand({ name: "dflt", upgradePolicy: { supportType: "STANDARD" } }));
+    expect(u.update).toMatchObject({ type: "UpgradePolicyUpdate", status: "Successful" });
+    expect((await eks.send(new DescribeClusterCommand({ name: "dflt" }))).cluster?.upgradePolicy).toEqual({ supportType: "STANDARD" });
+  });
+});

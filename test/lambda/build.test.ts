@@ -41,6 +41,16 @@ test("a fresh tree is built once, says so in one line, and is reused while nothi
   expect(fs.readFileSync(zip).equals(bytes)).toBe(true);
 });
 
+test("the bundle stays under 400 KB; each SDK client keeps only the name and version of its package.json (the user agent's)", async () => {
+  await ensure();
+  const code = fs.readFileSync(path.join(root, "dist", "lambda", "scheduler", "index.js"), "utf8");
+  expect(code.length).toBeLessThanOrEqual(400 * 1024);
+  const version = JSON.parse(fs.readFileSync(path.join(REPO, "node_modules", "@aws-sdk", "client-ssm", "package.json"), "utf8")).version;
+  expect(code).toContain(`"@aws-sdk/client-ssm",version:"${version}"`);
+  // what the whole package.json would have brought in
+  expect(code).not.toMatch(/"@smithy\/types":"\^?\d/);
+});
+
 test("a changed source, a changed lockfile or a lost manifest rebuilds; the zip is the same bytes for the same code", async () => {
   const first = fs.readFileSync(await ensure());
   fs.appendFileSync(path.join(root, "lambda", "scheduler", "plan.ts"), "\n// a comment the minifier drops\n");

@@ -28,6 +28,18 @@ describe("parseEvent", () => {
 
 describe("Env.fromProcess", () => {
   const base = { SCHEDULE_NAME: "office-hours", AWS_REGION: "eu-west-1", RECORD_PREFIX: "/retail-forecast/dev/scheduler" };
+  test("reads the override and skip dates it honours: TIMEZONE, SKIP_DATES, KEEP_ALIVE_PARAMETER", () => {
+    expect(Env.fromProcess(base).honour).toBeUndefined();
+    const env = Env.fromProcess({ ...base, TIMEZONE: "Europe/London", SKIP_DATES: "2026-12-25, 2026-12-28", KEEP_ALIVE_PARAMETER: "/retail-forecast/dev/lifetime/keep-alive" });
+    expect(env.honour).toEqual({ timezone: "Europe/London", skipDates: ["2026-12-25", "2026-12-28"], keepAliveParameter: "/retail-forecast/dev/lifetime/keep-alive" });
+  });
+  test.each([
+    ["fails when TIMEZONE is not IANA", { TIMEZONE: "Mars/Olympus" }, /TIMEZONE must be an IANA timezone such as Europe\/London, got "Mars\/Olympus"/],
+    ["fails when a skip date is not a date", { TIMEZONE: "UTC", SKIP_DATES: "2026-12-25,xmas" }, /SKIP_DATES must be dates YYYY-MM-DD separated by commas, got "xmas"/],
+    ["fails when the keep-alive parameter is not an SSM path", { TIMEZONE: "UTC", KEEP_ALIVE_PARAMETER: "keep-alive" }, /KEEP_ALIVE_PARAMETER must be an SSM path/],
+  ])("%s", (_n, extra, message) => {
+    expect(() => Env.fromProcess({ ...base, ...extra })).toThrow(message);
+  });
   test("reads, defaults and freezes", () => {
     const env = Env.fromProcess(base);
     expect(env).toMatchObject({ scheduleName: "office-hours", region: "eu-west-1", recordPrefix: "/retail-forecast/dev/scheduler", idleWindowHours: 24, idleInvocationsThreshold: 1 });

@@ -91,6 +91,13 @@ describe("KMS grant for recreated endpoints (what the emulator cannot check)", (
   test.each([["*"], ["alias/aws/sagemaker"], ["arn:aws:kms:eu-west-1:111122223333:key/x"]])("fails when an alias is %s", (bad) => {
     expect(() => schedulerPolicyStatements({ ...props, endpointKmsKeyAliases: [bad] })).toThrow(/customer key aliases/);
   });
+
+  test("reads the keep-alive override and nothing else of the lifetime's parameters", () => {
+    const withKeepAlive = schedulerPolicyStatements({ ...props, keepAliveParameter: "/retail-forecast/dev/lifetime/keep-alive" });
+    const read = withKeepAlive.find((s) => s.Sid === "ReadKeepAlive");
+    expect(read).toEqual({ Sid: "ReadKeepAlive", Effect: "Allow", Action: ["ssm:GetParameter"], Resource: ["arn:aws:ssm:eu-west-1:111122223333:parameter/retail-forecast/dev/lifetime/keep-alive"] });
+    expect(statements.find((s) => s.Sid === "ReadKeepAlive")).toBeUndefined();
+  });
 });
 
 /**

@@ -236,7 +236,7 @@ describe("AlertTopic", () => {
     const out = synth((s) => new AlertTopic(s, "T", { topicName: "t", accountId: "111111111111", emails: ["a@b.co"] }));
     const policy = JSON.parse(Object.values<any>(JSON.parse(out).resource.aws_sns_topic_policy)[0].policy);
     expect(policy.Statement).toHaveLength(1);
-    expect(policy.Statement[0].Principal.Service.sort()).toEqual(["budgets.amazonaws.com", "cloudwatch.amazonaws.com", "costalerts.amazonaws.com"]);
+    expect(policy.Statement[0].Principal.Service.sort()).toEqual(["budgets.amazonaws.com", "cloudwatch.amazonaws.com", "costalerts.amazonaws.com", "events.amazonaws.com"]);
     expect(out).toHaveResource(SnsTopicPolicy);
   });
 });
@@ -356,9 +356,71 @@ describe("Network", () => {
     expect([0, 1, 2, 3].map((i) => subnetCidr("10.10.0.0/16", i))).toEqual(["10.10.0.0/18", "10.10.64.0/18", "10.10.128.0/18", "10.10.192.0/18"]);
   });
   test("one NAT outside prod and an S3 gateway endpoint", () => {
-    const out = synth((s) => new Network(s, "N", { name: "n", cidr: "10.10.0.0/16", region: "us-east-1", natGateways: 1, clusterName: "c" }));
+    const out = synth((s) => new Network(s, "N", { name: "n", cidr: "10.10.0.0/16", region: "us-east-1", egress: { mode: "nat-gateway", count: 1 }, clusterName: "c" }));
     expect(Object.keys(JSON.parse(out).resource.aws_nat_gateway)).toHaveLength(1);
     expect(out).toHaveResourceWithProperties(NatGateway, {});
     expect(out).toHaveResourceWithProperties(VpcEndpoint, { service_name: "com.amazonaws.us-east-1.s3", vpc_endpoint_type: "Gateway" });
+  });
+});
+
+describe("Network egress (issue 12)", () => {
+  const network = (egress: ConstructorParameters<typeof Network>[2]["egress"], publicNodes = false) =>
+    JSON.parse(synth((s) => new Network(s, "N", { name: "n", cidr: "10.10.0.0/16", region: "us-east-1", egress, clusterName: "c", publicNodes, instanceTags: { Environment: "dev" } })));
+  const routes = (doc: any) => Object.values(doc.resource.aws_route ?? {}) as any[];
+
+  test("nat-instance: a spot Graviton instance behind a fixed interface the private routes target, IMDSv2, source/destination check off, replaced by its group", () => {
+    const doc = network({ mode: "nat-instance", instanceType: "t4g.nano", spot: true });
+    expect(doc.resource.aws_nat_gateway).toBeUndefined();
+    const eni = Object.values(doc.resource.aws_network_interface)[0] as any;
+    expect(eni).toMatchObject({ source_dest_check: false, tags: { Name: "n-nat" } });
+    const privateDefaults = routes(doc).filter((r) => r.network_interface_id);
+    expect(privateDefaults).toHaveLength(2);
+    for (const r of privateDefaults) expect(r.network_interface_id).toMatch(/aws_network_interface\.N_NatInstance_Interface_[A-F0-9]+\.id/);
+    const lt = Object.values(doc.resource.aws_launch_template)[0] as any;
+    expect(lt).toMatchObject({
+      image_id: "resolve:ssm:/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-arm64",
+      instance_type: "t4g.nano",
+      metadata_options: { http_tokens: "required", http_put_response_hop_limit: 1 },
+      instance_market_options: { market_type: "spot" },
+    });
+    expect(Buffer.from(lt.user_data, "base64").toString()).toMatch(/attach-network-interface .*--device-index 1[\s\S]*MASQUERADE/);
+    const asg = Object.values(doc.resource.aws_autoscaling_group)[0] as any;
+    expect(asg).toMatchObject({ min_size: 1, max_size: 1, desired_capacity: 1, health_check_type: "EC2" });
+    expect(asg.tag).toContainEqual({ key: "Environment", value: "dev", propagate_at_launch: false });
+  });
+
+  test("nat-gateway with two per AZ routes each private subnet to its own", () => {
+    const doc = network({ mode: "nat-gateway", count: 2 });
+    expect(Object.keys(doc.resource.aws_nat_gateway)).toHaveLength(2);
+    expect(new Set(routes(doc).filter((r) => r.nat_gateway_id).map((r) => r.nat_gateway_id)).size).toBe(2);
+  });
+
+  test("none: no NAT, no route out of the private subnets; the public subnets hand out public IPs for the nodes", () => {
+    const doc = network({ mode: "none" }, true);
+    expect(doc.resource.aws_nat_gateway).toBeUndefined();
+    expect(doc.resource.aws_autoscaling_group).toBeUndefined();
+    expect(routes(doc).filter((r) => r.nat_gateway_id || r.network_interface_id)).toEqual([]);
+    const subnets = Object.values(doc.resource.aws_subnet) as any[];
+    expect(subnets.filter((s) => s.map_public_ip_on_launch === true).map((s) => s.tags.Name).sort()).toEqual(["n-public-us-east-1a", "n-public-us-east-1b"]);
+  });
+
+  test("fails when the NAT instance is not Graviton, or the gateway count is not 1 or 2", () => {
+    expect(() => network({ mode: "nat-instance", instanceType: "t3.nano", spot: false })).toThrow(/instanceType must be a Graviton type .* got t3\.nano/);
+    expect(() => network({ mode: "nat-gateway", count: 3 })).toThrow(/egress\.count must be 1 \(shared\) or 2 \(one per AZ\), got 3/);
+  });
+});
+
+describe("log class and support tier (issue 12)", () => {
+  test("INFREQUENT_ACCESS is written; STANDARD (the API's default) is left unset so existing groups see no change", () => {
+    const doc = JSON.parse(
+      synth((s) => {
+        new LogGroup(s, "Ia", { name: "/a", retentionInDays: 7, logGroupClass: "INFREQUENT_ACCESS" });
+        new LogGroup(s, "Std", { name: "/b", retentionInDays: 7, logGroupClass: "STANDARD" });
+      }),
+    );
+    const groups = Object.values(doc.resource.aws_cloudwatch_log_group) as any[];
+    expect(groups.find((g) => g.name === "/a").log_group_class).toBe("INFREQUENT_ACCESS");
+    expect(groups.find((g) => g.name === "/b").log_group_class).toBeUndefined();
+    expect(() => synth((s) => new LogGroup(s, "X", { name: "/c", retentionInDays: 7, logGroupClass: "COLD" as never }))).toThrow(/logGroupClass must be one of STANDARD, INFREQUENT_ACCESS, got COLD/);
   });
 });

@@ -95,6 +95,7 @@ const cluster = (attrs: Record<string, unknown> = {}): Blocks => ({
       enabled_cluster_log_types: ["api", "audit", "authenticator", "controllerManager", "scheduler"],
       encryption_config: { resources: ["secrets"], provider: { key_arn: ref("aws_kms_key.k", "arn") } },
       vpc_config: { endpoint_public_access: true, public_access_cidrs: ["203.0.113.0/24"] },
+      upgrade_policy: { support_type: "STANDARD" },
       ...attrs,
     },
   },
@@ -246,6 +247,18 @@ const CASES: Record<string, Cases> = {
     bad: [c("0.0.0.0/0", one(cluster({ vpc_config: { endpoint_public_access: true, public_access_cidrs: ["0.0.0.0/0"] } }))), c("public by default, no CIDRs", one(cluster({ vpc_config: { subnet_ids: ["s"] } })))],
   },
   CKV_AWS_339: { good: [c("1.35 on 2026-11-30", one(cluster())), c("1.32 in extended support (until 2027-03-23)", one(cluster({ version: "1.32" })))], bad: [c("1.31 past extended support", one(cluster({ version: "1.31" }))), c("1.24", one(cluster({ version: "1.24" })))] },
+  RF_EKS_SUPPORT_TYPE: {
+    good: [
+      c("STANDARD outside prod", one(cluster())),
+      c("EXTENDED, explicitly, in prod", { "prod-x": { resource: cluster({ upgrade_policy: { support_type: "EXTENDED" } }) } }, "prod"),
+      c("upgrade_policy written as a list of blocks (hcl2json)", one(cluster({ upgrade_policy: [{ support_type: "STANDARD" }] }))),
+    ],
+    bad: [
+      c("no upgrade_policy (EKS applies extended support)", one(cluster({ upgrade_policy: undefined }))),
+      c("upgrade_policy without a support type", one(cluster({ upgrade_policy: {} }))),
+      c("EXTENDED outside prod", one(cluster({ upgrade_policy: { support_type: "EXTENDED" } }))),
+    ],
+  },
   RF_EKS_STANDARD_SUPPORT: { good: [c("1.34 in standard support", one(cluster({ version: "1.34" })))], bad: [c("1.32 in extended support", one(cluster({ version: "1.32" })))] },
   CKV_AWS_79: {
     good: [c("http_tokens required", one(nodeGroup())), c("metadata endpoint disabled", one({ aws_launch_template: { lt: lt({ metadata_options: { http_endpoint: "disabled" } }) } }))],

@@ -79,11 +79,15 @@ describe("what the mission asks of the synthesized platform", () => {
     });
   });
 
-  test("prod keeps an on-demand floor and bursts on spot; one NAT per AZ", () => {
+  test("prod keeps an on-demand floor and bursts on spot; one NAT per AZ; staging one NAT gateway; dev a spot NAT instance (issue 12)", () => {
     const groups = res(synthesized.get("prod-compute"), "aws_eks_node_group");
     expect(groups.map((g) => g.capacity_type).sort()).toEqual(["ON_DEMAND", "SPOT"]);
     expect(res(synthesized.get("prod-compute"), "aws_nat_gateway")).toHaveLength(2);
-    expect(res(synthesized.get("dev-compute"), "aws_nat_gateway")).toHaveLength(1);
+    expect(res(synthesized.get("staging-compute"), "aws_nat_gateway")).toHaveLength(1);
+    expect(res(synthesized.get("dev-compute"), "aws_nat_gateway")).toHaveLength(0);
+    const [lt] = res(synthesized.get("dev-compute"), "aws_launch_template").filter((t) => /-nat$/.test(t.name));
+    expect(lt).toMatchObject({ instance_type: "t4g.nano", instance_market_options: { market_type: "spot" } });
+    expect(res(synthesized.get("dev-compute"), "aws_autoscaling_group")).toEqual([expect.objectContaining({ min_size: 1, max_size: 1, desired_capacity: 1 })]);
   });
 
   test("data buckets carry the mission's lifecycle per prefix", () => {
@@ -103,10 +107,14 @@ describe("what the mission asks of the synthesized platform", () => {
     }
   });
 
-  test("log groups keep 7 days in dev and 30 in prod", () => {
-    expect(res(synthesized.get("dev-data"), "aws_cloudwatch_log_group").map((g) => g.retention_in_days)).toEqual([7, 7, 7, 7]);
-    expect(res(synthesized.get("prod-data"), "aws_cloudwatch_log_group").every((g) => g.retention_in_days === 30)).toBe(true);
-    expect(res(synthesized.get("dev-ops"), "aws_cloudwatch_log_group")[0]).toMatchObject({ name: "/aws/lambda/retail-forecast-dev-scheduler", retention_in_days: 7 });
+  test("log groups keep 7 days in dev and 30 in prod; dev's data-stack groups are Infrequent Access, prod's Standard (issue 12)", () => {
+    expect(res(synthesized.get("dev-data"), "aws_cloudwatch_log_group").map((g) => [g.retention_in_days, g.log_group_class])).toEqual(Array(4).fill([7, "INFREQUENT_ACCESS"]));
+    expect(res(synthesized.get("prod-data"), "aws_cloudwatch_log_group").every((g) => g.retention_in_days === 30 && g.log_group_class === undefined)).toBe(true);
+    // the scheduler's own group stays Standard (embedded metrics need it)
+    expect(res(synthesized.get("dev-ops"), "aws_cloudwatch_log_group").map((g) => [g.name, g.retention_in_days, g.log_group_class])).toEqual([
+      ["/aws/codebuild/retail-forecast-dev-compute-lifetime", 7, undefined],
+      ["/aws/lambda/retail-forecast-dev-scheduler", 7, undefined],
+    ]);
   });
 
   test("EKS logs into the data stack's log group name, which EKS would otherwise create without retention", () => {
@@ -116,7 +124,7 @@ describe("what the mission asks of the synthesized platform", () => {
   });
 
   test("scheduler: stop 19:00, start 07:00 weekdays in the configured timezone; prod schedules disabled", () => {
-    const schedules = res(synthesized.get("dev-ops"), "aws_scheduler_schedule");
+    const schedules = res(synthesized.get("dev-ops"), "aws_scheduler_schedule").filter((s) => /-scheduler-/.test(s.name));
     const byAction = schedules.map((s) => [JSON.parse(s.target.input).action, s.schedule_expression, s.schedule_expression_timezone, s.state]).sort();
     expect(byAction).toEqual([
       ["start", "cron(0 7 ? * MON-FRI *)", "Europe/London", "ENABLED"],
@@ -124,6 +132,23 @@ describe("what the mission asks of the synthesized platform", () => {
       ["stop-idle", "cron(0 * ? * MON-FRI *)", "Europe/London", "ENABLED"],
     ]);
     expect(res(synthesized.get("prod-ops"), "aws_scheduler_schedule").every((s) => s.state === "DISABLED")).toBe(true);
+  });
+
+  test("compute lifetime (issue 12): dev restores 06:30 and tears down 19:00 weekdays, each schedule a templated StartBuild of the project; staging's week; prod has none", () => {
+    const lifetime = (env: string) =>
+      res(synthesized.get(`${env}-ops`), "aws_scheduler_schedule")
+        .filter((s) => /-lifetime-/.test(s.name))
+        .map((s) => [s.name, s.schedule_expression, s.schedule_expression_timezone, s.target.arn, JSON.parse(s.target.input).environmentVariablesOverride[0].value]);
+    expect(lifetime("dev")).toEqual([
+      ["retail-forecast-dev-lifetime-restore", "cron(30 6 ? * MON-FRI *)", "Europe/London", expect.stringMatching(/^\$\{aws_codebuild_project\.[\w]+\.arn\}$/), "restore"],
+      ["retail-forecast-dev-lifetime-teardown", "cron(0 19 ? * MON-FRI *)", "Europe/London", expect.stringMatching(/^\$\{aws_codebuild_project\.[\w]+\.arn\}$/), "teardown"],
+    ]);
+    expect(lifetime("staging").map((l) => [l[1], l[4]])).toEqual([
+      ["cron(30 23 ? * SUN *)", "restore"],
+      ["cron(0 0 ? * SAT *)", "teardown"],
+    ]);
+    expect(lifetime("prod")).toEqual([]);
+    expect(res(synthesized.get("prod-ops"), "aws_codebuild_project")).toEqual([]);
   });
 
   test("sandbox points provider and backend at the emulator; real environments never do", () => {

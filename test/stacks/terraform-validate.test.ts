@@ -8,13 +8,25 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { promisify } from "util";
+import { App } from "cdktf";
 import { buildApp } from "../../app";
+import { loadEnvironment } from "../../config";
+import { ComputeStack } from "../../stacks/compute";
+import type { EnvironmentConfig } from "../../config/types";
 import { assertTerraform, ensureMirrorEnv, terraformEnv } from "../../tools/terraform-cli";
 
 const run = promisify(execFile);
 const BUNDLE = path.join(__dirname, "..", "fixtures", "scheduler.zip");
 let outdir: string;
 let stacks: string[];
+let variantsOut: string;
+
+/** dev's compute stack with each other egress (dev itself is nat-instance, staging nat-gateway x1, prod x2). */
+const EGRESS_VARIANTS: Record<string, (c: EnvironmentConfig) => EnvironmentConfig> = {
+  "dev-compute-egress-none": (c) => ({ ...c, network: { ...c.network, egress: { mode: "none" } }, eks: { ...c.eks, nodeSubnets: "public" } }),
+  "dev-compute-egress-nat-gateway": (c) => ({ ...c, network: { ...c.network, egress: { mode: "nat-gateway", count: 1 } } }),
+  "dev-compute-egress-nat-instance-on-demand": (c) => ({ ...c, network: { ...c.network, egress: { mode: "nat-instance", instanceType: "t4g.micro", spot: false } } }),
+};
 
 jest.setTimeout(240_000);
 
@@ -24,14 +36,21 @@ beforeAll(() => {
   outdir = fs.mkdtempSync(path.join(os.tmpdir(), "rf-validate-"));
   buildApp({ outdir, schedulerBundle: BUNDLE, emulatorEndpoint: "http://127.0.0.1:4566" }).synth();
   stacks = fs.readdirSync(path.join(outdir, "stacks")).sort();
+  // the egress variants, each a compute stack of its own (validations, policy rules included, on)
+  variantsOut = fs.mkdtempSync(path.join(os.tmpdir(), "rf-validate-egress-"));
+  for (const [name, vary] of Object.entries(EGRESS_VARIANTS)) {
+    const app = new App({ outdir: path.join(variantsOut, name) });
+    new ComputeStack(app, { config: vary(loadEnvironment("dev")) });
+    app.synth();
+  }
 });
 
 afterAll(() => {
   if (outdir) fs.rmSync(outdir, { recursive: true, force: true });
+  if (variantsOut) fs.rmSync(variantsOut, { recursive: true, force: true });
 });
 
-async function validate(stack: string): Promise<{ stack: string; valid: boolean; diagnostics: string }> {
-  const cwd = path.join(outdir, "stacks", stack);
+async function validate(stack: string, cwd = path.join(outdir, "stacks", stack)): Promise<{ stack: string; valid: boolean; diagnostics: string }> {
   const env = terraformEnv();
   try {
     await run("terraform", ["init", "-backend=false", "-input=false", "-no-color"], { cwd, env, maxBuffer: 1 << 24 });
@@ -56,4 +75,11 @@ test("every stack of every environment is valid Terraform", async () => {
   const invalid = results.filter((r) => !r.valid);
   expect(invalid.map((r) => `${r.stack}: ${r.diagnostics}`)).toEqual([]);
   expect(results.map((r) => r.stack).sort()).toEqual(stacks);
+});
+
+test("every egress variant of the compute stack (none with public nodes, one NAT gateway, an on-demand NAT instance) is valid Terraform", async () => {
+  const results = [];
+  for (const name of Object.keys(EGRESS_VARIANTS)) results.push(await validate(name, path.join(variantsOut, name, "stacks", "dev-compute")));
+  expect(results.filter((r) => !r.valid).map((r) => `${r.stack}: ${r.diagnostics}`)).toEqual([]);
+  expect(results).toHaveLength(3);
 });

@@ -33,6 +33,11 @@
    reads them, so DescribeNodegroup answers without the node group's disruption budget
    (`update_config { max_unavailable = 1 }`) and every plan wants to add it again. Patched:
    both are kept from the request and returned, as EKS does.
+
+7. upgradePolicy dropped: CreateCluster and UpdateClusterConfig ignore it and DescribeCluster
+   returns none, so aws_eks_cluster with upgrade_policy { support_type = "STANDARD" } plans an
+   update on every plan. EKS keeps it (supportType STANDARD or EXTENDED; EXTENDED when not
+   given) and returns it. Patched: kept from CreateCluster and UpdateClusterConfig, returned.
 """
 _APPLIED = False
 
@@ -213,9 +218,14 @@ def apply():
         return _record(cluster, _new_update("VersionUpdate", [("Version", version)]))
 
     def cluster_config_update(self, name, resources_vpc_config=None, logging=None,
-                              kubernetes_network_config=None, remote_network_config=None):
+                              kubernetes_network_config=None, remote_network_config=None, upgrade_policy=None):
         cluster = self.describe_cluster(name)
         params = []
+        if upgrade_policy:
+            cluster.upgrade_policy = dict(upgrade_policy)
+            params.append(("UpgradePolicy", upgrade_policy))
+            if not (resources_vpc_config or logging or kubernetes_network_config or remote_network_config):
+                return _record(cluster, _new_update("UpgradePolicyUpdate", params))
         if logging:
             params.append(("ClusterLogging", logging.get("clusterLogging")))
         if resources_vpc_config:
@@ -266,8 +276,21 @@ def apply():
             logging=self._get_param("logging"),
             kubernetes_network_config=self._get_param("kubernetesNetworkConfig"),
             remote_network_config=self._get_param("remoteNetworkConfig"),
+            upgrade_policy=self._get_param("upgradePolicy"),
         )
         return ActionResult({"update": update})
+
+    # --- 7: upgradePolicy kept and returned ----------------------------------------------------
+    original_create_cluster = EKSResponse.create_cluster
+
+    def r_create_cluster(self):
+        result = original_create_cluster(self)
+        cluster = self.eks_backend.clusters.get(self._get_param("name"))
+        if cluster is not None:
+            cluster.upgrade_policy = dict(self._get_param("upgradePolicy") or {"supportType": "EXTENDED"})
+        return result
+
+    EKSResponse.create_cluster = r_create_cluster
 
     def r_update_nodegroup_version(self):
         update = self.eks_backend.update_nodegroup_version(

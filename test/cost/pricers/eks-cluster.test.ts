@@ -1,5 +1,5 @@
 import { eksCluster } from "../../../cost/pricers/eks-cluster";
-import { expectConsistent, price } from "./helpers";
+import { expectConsistent, lifetime, OFFICE_LIFETIME_HOURS, price, priceStacks } from "./helpers";
 
 const only = { pricers: [eksCluster] };
 
@@ -24,6 +24,24 @@ describe("eks-cluster pricer", () => {
     expect(c.lines.optimized[0].reason).toMatch(/extended support \(Kubernetes 1.31 left standard support on 2025-11-26\)/);
     expect(c.assumptions.join("\n")).toMatch(/upgrading saves \$365\.00\/month/);
     expect(e.warnings).toEqual([expect.stringMatching(/EKS acme: version 1.31 is in extended support since 2025-11-26/)]);
+  });
+
+  test("in a stack with a compute lifetime: billed only while it exists; the baseline stays 24/7", () => {
+    const e = priceStacks({ "dev-compute": { aws_eks_cluster: { C: { name: "acme", version: "1.35" } } }, "dev-ops": lifetime("dev-compute") }, {}, only);
+    const [c] = e.components;
+    expect(c.lines.optimized[0].quantity).toBeCloseTo(OFFICE_LIFETIME_HOURS, 6);
+    expect(c.optimizedMonthlyUsd).toBeCloseTo(0.1 * OFFICE_LIFETIME_HOURS, 9);
+    expect(c.baselineMonthlyUsd).toBeCloseTo(73, 9);
+    expect(c.lines.optimized[0].hours?.reason).toMatch(/^271\.9 h\/month: exists only in the compute lifetime of dev-compute \(restore cron\(30 6 \? \* MON-FRI \*\), teardown cron\(0 19 \? \* MON-FRI \*\) Europe\/London; every firing of 2026, DST included\)/);
+    expectConsistent(c);
+  });
+
+  test("past the standard-support end with upgrade_policy STANDARD: EKS upgrades it, the standard rate and a warning", () => {
+    const e = price({ aws_eks_cluster: { C: { name: "acme", version: "1.31", upgrade_policy: { support_type: "STANDARD" } } } }, {}, only);
+    expect(e.components[0].optimizedMonthlyUsd).toBeCloseTo(73, 9);
+    expect(e.warnings).toEqual([expect.stringMatching(/version 1.31 left standard support on 2025-11-26; with upgrade_policy STANDARD EKS upgrades it/)]);
+    const ext = price({ aws_eks_cluster: { C: { name: "acme", version: "1.31", upgrade_policy: { support_type: "EXTENDED" } } } }, {}, only);
+    expect(ext.components[0].optimizedMonthlyUsd).toBeCloseTo(0.6 * 730, 9);
   });
 
   test("fails when the profile gives usage for a cluster: it takes none", () => {

@@ -1,5 +1,5 @@
 import { eksNodeGroup } from "../../../cost/pricers/eks-node-group";
-import { expectConsistent, lineNamed, officeHours, price, priceStacks } from "./helpers";
+import { expectConsistent, lifetime, lineNamed, OFFICE_LIFETIME_HOURS, officeHours, price, priceStacks, Resources } from "./helpers";
 
 const only = { pricers: [eksNodeGroup] };
 const ng = (extra: Record<string, unknown> = {}) => ({
@@ -61,4 +61,29 @@ describe("eks-node-group pricer", () => {
       'test-usage.json: resources."aws_eks_node_group.Ng".instanceWeights."m5.large": not an instance type of acme-api; allowed: t3.medium',
     );
   });
+});
+
+describe("node hours under the scheduler and the compute lifetime (issue 12)", () => {
+  const group = { aws_eks_node_group: { Ng: { node_group_name: "acme-api", capacity_type: "SPOT", instance_types: ["t3.medium", "t3a.medium"], scaling_config: { desired_size: 2, min_size: 2, max_size: 5 }, tags: { Schedule: "office-hours" } } } };
+
+  test("dev: the scheduler's 07:00-19:00 inside a lifetime restored at 06:30: the restore brings nodes up at their configured size, so 06:30-19:00", () => {
+    const e = priceStacks({ "dev-compute": group, "dev-ops": withScheduler(lifetime("dev-compute")) }, {}, { pricers: [eksNodeGroup] });
+    expect(e.components[0].lines.optimized[0].hours?.perMonth).toBeCloseTo(OFFICE_LIFETIME_HOURS, 6);
+    expect(e.components[0].lines.optimized[0].hours?.reason).toMatch(/while dev-compute exists \(compute lifetime\) and the office-hours schedule has not stopped it/);
+  });
+
+  test("staging: a weekday lifetime (Sunday 23:30 to Saturday 00:00) and the 07:00-19:00 scheduler: Monday 23:30-19:00, Tuesday to Friday 07:00-19:00", () => {
+    const ops = withScheduler(lifetime("dev-compute", { restore: "cron(30 23 ? * SUN *)", teardown: "cron(0 0 ? * SAT *)" }));
+    const e = priceStacks({ "dev-compute": group, "dev-ops": ops }, {}, { pricers: [eksNodeGroup] });
+    // 52 weeks and a day of 2026 (it starts on a Thursday): (19.5 + 4 x 12) h a week
+    const perMonth = e.components[0].lines.optimized[0].hours!.perMonth;
+    expect(perMonth).toBeGreaterThan((67.5 * 52 * 730) / 8760 - 2);
+    expect(perMonth).toBeLessThan((67.5 * 53 * 730) / 8760);
+  });
+
+  /** The lifetime's resources beside the scheduler's (both bring an aws_scheduler_schedule block). */
+  function withScheduler(l: Resources): Resources {
+    const o = officeHours();
+    return { ...o, ...l, aws_scheduler_schedule: { ...o.aws_scheduler_schedule, ...l.aws_scheduler_schedule } };
+  }
 });

@@ -51,3 +51,37 @@ export const officeHours = (tag = "office-hours"): Resources => ({
     Start: { name: "start", schedule_expression: "cron(0 7 ? * MON-FRI *)", schedule_expression_timezone: "Europe/London", target: { arn: "${aws_lambda_function.Fn.arn}", input: '{"action":"start"}' } },
   },
 });
+
+/** A compute lifetime of stack `stack` (modules/compute-lifetime.ts as synthesized): the project and its two schedules. */
+export const lifetime = (stack = "dev-x", o: { restore?: string; teardown?: string; skipDates?: string[]; lead?: number } = {}): Resources => ({
+  aws_codebuild_project: {
+    Project: {
+      name: "life",
+      environment: {
+        compute_type: "BUILD_GENERAL1_SMALL",
+        environment_variable: [
+          { name: "LIFETIME_STACK", value: stack },
+          { name: "LIFETIME_SKIP_DATES", value: (o.skipDates ?? []).join(",") },
+          { name: "LIFETIME_RESTORE_LEAD_MINUTES", value: String(o.lead ?? 30) },
+        ],
+      },
+    },
+  },
+  aws_scheduler_schedule: {
+    Restore: {
+      name: "life-restore",
+      schedule_expression: o.restore ?? "cron(30 6 ? * MON-FRI *)",
+      schedule_expression_timezone: "Europe/London",
+      target: { arn: "${aws_codebuild_project.Project.arn}", input: JSON.stringify({ environmentVariablesOverride: [{ name: "LIFETIME_ACTION", value: "restore", type: "PLAINTEXT" }] }) },
+    },
+    Teardown: {
+      name: "life-teardown",
+      schedule_expression: o.teardown ?? "cron(0 19 ? * MON-FRI *)",
+      schedule_expression_timezone: "Europe/London",
+      target: { arn: "${aws_codebuild_project.Project.arn}", input: JSON.stringify({ environmentVariablesOverride: [{ name: "LIFETIME_ACTION", value: "teardown", type: "PLAINTEXT" }] }) },
+    },
+  },
+});
+
+/** 2026 has 261 weekdays; 06:30-19:00 is 12.5 h: the compute lifetime's hours per month. */
+export const OFFICE_LIFETIME_HOURS = (261 * 12.5 * 730) / 8760;

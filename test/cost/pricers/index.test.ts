@@ -36,7 +36,7 @@ describe("the pricer registry", () => {
       { aws_eks_cluster: { C: { name: "c" } }, aws_cloudwatch_log_group: { G: { name: "/g" } }, aws_kms_key: { K: {} } },
       { resources: { "aws_cloudwatch_log_group.G": { ingestGbPerDay: 1 } }, kubernetesLoadBalancers: { count: 1 } },
     );
-    expect(e.components.map((c) => c.category)).toEqual(["eks-control-plane", "logs", "load-balancer", "platform"]);
+    expect(e.components.map((c) => c.category)).toEqual(["eks-control-plane", "logs", "load-balancer", "public-ipv4", "platform"]);
     expect(e.optimizedMonthlyUsd).toBeCloseTo(e.components.reduce((s, c) => s + c.optimizedMonthlyUsd, 0), 9);
     expect(e.baselineMonthlyUsd).toBeCloseTo(e.components.reduce((s, c) => s + c.baselineMonthlyUsd, 0), 9);
   });

@@ -1,10 +1,53 @@
 import { logGroup } from "../../../cost/pricers/log-group";
-import { expectConsistent, lineNamed, price } from "./helpers";
+import { expectConsistent, lifetime, lineNamed, OFFICE_LIFETIME_HOURS, price, priceStacks } from "./helpers";
 
 const only = { pricers: [logGroup] };
 const D = 365 / 12;
 
 describe("log-group pricer", () => {
+  test("the Infrequent Access class halves ingestion; a group written only while the cluster runs ingests over the compute lifetime (by name, or the profile's ingestFollows)", () => {
+    const e = priceStacks(
+      {
+        "dev-data": {
+          aws_cloudwatch_log_group: {
+            Eks: { name: "/aws/eks/acme/cluster", retention_in_days: 7, log_group_class: "INFREQUENT_ACCESS" },
+            App: { name: "/acme/app", retention_in_days: 7, log_group_class: "INFREQUENT_ACCESS" },
+            Lambda: { name: "/aws/lambda/x", retention_in_days: 7 },
+          },
+        },
+        "dev-compute": { aws_eks_cluster: { C: { name: "acme" } } },
+        "dev-ops": lifetime("dev-compute"),
+      },
+      {
+        resources: {
+          "aws_cloudwatch_log_group.Eks": { ingestGbPerDay: 0.5 },
+          "aws_cloudwatch_log_group.App": { ingestGbPerDay: 1, ingestFollows: "aws_eks_cluster.C" },
+          "aws_cloudwatch_log_group.Lambda": { ingestGbPerDay: 1 },
+        },
+      },
+      only,
+    );
+    const [c] = e.components;
+    const frac = OFFICE_LIFETIME_HOURS / 730;
+    const eks = lineNamed(c.lines.optimized, "/aws/eks/acme/cluster ingestion");
+    expect(eks).toMatchObject({ unitPriceUsd: 0.25 });
+    expect(eks.quantity).toBeCloseTo(0.5 * D * frac, 9);
+    expect(eks.reason).toMatch(/^0\.5 GB\/day while acme runs \(271\.9 of 730 h: .*compute lifetime of dev-compute.*\); Infrequent Access class$/);
+    expect(lineNamed(c.lines.optimized, "/acme/app ingestion").quantity).toBeCloseTo(1 * D * frac, 9);
+    expect(lineNamed(c.lines.optimized, "/aws/lambda/x ingestion")).toMatchObject({ unitPriceUsd: 0.5 });
+    expect(lineNamed(c.lines.optimized, "/aws/lambda/x ingestion").quantity).toBeCloseTo(D, 9);
+    // baseline: Standard, written 24/7
+    expect(lineNamed(c.lines.baseline, "/acme/app ingestion")).toMatchObject({ unitPriceUsd: 0.5 });
+    expect(lineNamed(c.lines.baseline, "/acme/app ingestion").quantity).toBeCloseTo(D, 9);
+    expectConsistent(c);
+  });
+
+  test("fails when ingestFollows names no resource of the synthesis", () => {
+    expect(() =>
+      price({ aws_cloudwatch_log_group: { App: { name: "/acme/app" } } }, { resources: { "aws_cloudwatch_log_group.App": { ingestGbPerDay: 1, ingestFollows: "aws_eks_cluster.Nope" } } }, only),
+    ).toThrow(/resources\."aws_cloudwatch_log_group\.App"\.ingestFollows: "aws_eks_cluster\.Nope": no such resource in dev-x/);
+  });
+
   test("retention bounds storage; ingestion is the same in both figures", () => {
     const e = price({ aws_cloudwatch_log_group: { G: { name: "/acme/app", retention_in_days: 7 } } }, { resources: { "aws_cloudwatch_log_group.G": { ingestGbPerDay: 1 } } }, only);
     const [c] = e.components;
@@ -14,7 +57,7 @@ describe("log-group pricer", () => {
     expect(lineNamed(c.lines.optimized, "/acme/app storage").quantity).toBeLessThan(1.05);
     // kept forever: grows all year, 0.15 x 365 / 2 on average
     expect(lineNamed(c.lines.baseline, "/acme/app storage").quantity).toBeCloseTo((0.15 * 366) / 2, 1);
-    expect(c.assumptions).toContain("baseline: every group kept forever");
+    expect(c.assumptions).toContain("baseline: every group Standard, kept forever, written 24/7");
     expectConsistent(c);
   });
 

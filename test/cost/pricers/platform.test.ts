@@ -1,5 +1,6 @@
 import { platform } from "../../../cost/pricers/platform";
 import { expectConsistent, lineNamed, price } from "./helpers";
+import { lifetime, OFFICE_LIFETIME_HOURS, priceStacks as priceAll } from "./helpers";
 
 const only = { pricers: [platform] };
 const daily = (target: string) => ({ schedule_expression: "cron(0 6 * * ? *)", schedule_expression_timezone: "UTC", target: { arn: target, input: '{"action":"start"}' } });
@@ -37,5 +38,14 @@ describe("platform pricer", () => {
     const [c] = e.components;
     expect(lineNamed(c.lines.optimized, "fn requests").quantity).toBe(0);
     expect(lineNamed(c.lines.optimized, "EventBridge Scheduler invocations").quantity).toBeGreaterThan(0);
+  });
+
+  test("a KMS key in a stack with a compute lifetime is billed for the hours it exists (KMS bills hourly, not while pending deletion); the baseline keeps it all month", () => {
+    const e = priceAll({ "dev-compute": { aws_kms_key: { K: {} } }, "dev-data": { aws_kms_key: { T: {} } }, "dev-ops": lifetime("dev-compute") }, {}, { pricers: [platform] });
+    const [c] = e.components;
+    expect(lineNamed(c.lines.optimized, "KMS keys").quantity).toBeCloseTo(1 + OFFICE_LIFETIME_HOURS / 730, 9);
+    expect(lineNamed(c.lines.optimized, "KMS keys").reason).toMatch(/2 customer managed key\(s\); K 271\.9 h\/month: exists only in the compute lifetime .*not while a key is pending deletion/);
+    expect(lineNamed(c.lines.baseline, "KMS keys").quantity).toBe(2);
+    expectConsistent(c);
   });
 });

@@ -4,10 +4,12 @@ import { expectConsistent, officeHours, price, priceStacks } from "./helpers";
 const only = { pricers: [sagemakerTraining] };
 const job = { hoursPerJob: 2, instanceType: "ml.m5.xlarge", jobsPerMonth: 40 };
 const weekdayNoon = { name: "nightly-build", schedule_expression: "cron(0 12 ? * MON-FRI *)" };
+/** A target on rule R (what the ML team's pipeline attaches): without one a rule starts nothing. */
+const targetOfR = { aws_cloudwatch_event_target: { T: { rule: "${aws_cloudwatch_event_rule.R.name}", arn: "arn:aws:states:us-east-1:111111111111:stateMachine:train" } } };
 
 describe("sagemaker-training pricer: the trigger is found by structure, never by name", () => {
   test("the profile names the trigger by address: one job per firing (261 weekdays of 2026)", () => {
-    const e = price({ aws_cloudwatch_event_rule: { R: weekdayNoon } }, { sagemakerTraining: { ...job, trigger: "aws_cloudwatch_event_rule.R" } }, only);
+    const e = price({ aws_cloudwatch_event_rule: { R: weekdayNoon }, ...targetOfR }, { sagemakerTraining: { ...job, trigger: "aws_cloudwatch_event_rule.R" } }, only);
     const [c] = e.components;
     const jobs = 261 / 12;
     expect(c.lines.baseline[0]).toMatchObject({ unit: "h", unitPriceUsd: 0.23, resource: "dev-x:aws_cloudwatch_event_rule.R" });
@@ -19,7 +21,7 @@ describe("sagemaker-training pricer: the trigger is found by structure, never by
 
   test("a rule the scheduler pauses out of hours fires only while it is enabled", () => {
     const e = priceStacks(
-      { "dev-ops": { ...officeHours(), aws_cloudwatch_event_rule: { R: { ...weekdayNoon, schedule_expression: "cron(0 2 ? * * *)", tags: { Schedule: "office-hours" } } } } },
+      { "dev-ops": { ...officeHours(), aws_cloudwatch_event_rule: { R: { ...weekdayNoon, schedule_expression: "cron(0 2 ? * * *)", tags: { Schedule: "office-hours" } } }, ...targetOfR } },
       { sagemakerTraining: { ...job, trigger: "aws_cloudwatch_event_rule.R" } },
       only,
     );
@@ -50,6 +52,15 @@ describe("sagemaker-training pricer: the trigger is found by structure, never by
     expect(e.components[0].lines.baseline[0].quantity).toBeCloseTo((52 / 12) * 2, 9);
   });
 
+  test("a named rule without a target starts nothing: training priced as not scheduled (issue 12), the profile's jobsPerMonth not used", () => {
+    const e = price({ aws_cloudwatch_event_rule: { R: weekdayNoon } }, { sagemakerTraining: { ...job, trigger: "aws_cloudwatch_event_rule.R" } }, only);
+    const [c] = e.components;
+    expect(c.optimizedMonthlyUsd).toBe(0);
+    expect(c.baselineMonthlyUsd).toBe(0);
+    expect(c.lines.optimized[0].reason).toMatch(/jobs: rule nightly-build has no target in the stacks: it starts nothing \(priced as not scheduled\) \(profile's 40\/month not used\)/);
+    expect(c.assumptions[0]).toMatch(/^rule nightly-build has no target: no scheduled training; attach one/);
+  });
+
   test("a rule merely named like training is not taken: the profile's jobsPerMonth", () => {
     const e = price({ aws_cloudwatch_event_rule: { R: { name: "scheduled-training", schedule_expression: "cron(0 12 ? * MON-FRI *)" } } }, { sagemakerTraining: job }, only);
     expect(e.components[0].lines.baseline[0].quantity).toBeCloseTo(40 * 2, 9);
@@ -57,14 +68,14 @@ describe("sagemaker-training pricer: the trigger is found by structure, never by
   });
 
   test("a disabled trigger runs no jobs", () => {
-    const e = price({ aws_cloudwatch_event_rule: { R: { ...weekdayNoon, state: "DISABLED" } } }, { sagemakerTraining: { ...job, trigger: "aws_cloudwatch_event_rule.R" } }, only);
+    const e = price({ aws_cloudwatch_event_rule: { R: { ...weekdayNoon, state: "DISABLED" } }, ...targetOfR }, { sagemakerTraining: { ...job, trigger: "aws_cloudwatch_event_rule.R" } }, only);
     expect(e.components[0].optimizedMonthlyUsd).toBe(0);
     expect(e.components[0].assumptions[0]).toBe("training rule nightly-build is DISABLED: no scheduled jobs");
   });
 
   test("fails when the trigger is not in the stacks, or is not a scheduled rule or schedule", () => {
     expect(() => price({ aws_cloudwatch_event_rule: { R: weekdayNoon } }, { sagemakerTraining: { ...job, trigger: "aws_cloudwatch_event_rule.Nope" } }, only)).toThrow(
-      /test-usage.json: sagemakerTraining.trigger: no such resource in dev-x; aws_cloudwatch_event_rule resources: aws_cloudwatch_event_rule.R/,
+      /test-usage.json: sagemakerTraining.trigger: "aws_cloudwatch_event_rule.Nope": no such resource in dev-x; aws_cloudwatch_event_rule resources: aws_cloudwatch_event_rule.R/,
     );
     expect(() => price({ aws_sqs_queue: { Q: { name: "q" } } }, { sagemakerTraining: { ...job, trigger: "aws_sqs_queue.Q" } }, only)).toThrow(
       "test-usage.json: sagemakerTraining.trigger: aws_sqs_queue.Q is a aws_sqs_queue without a schedule; allowed: a scheduled aws_cloudwatch_event_rule or aws_scheduler_schedule",

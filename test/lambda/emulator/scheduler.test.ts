@@ -361,3 +361,37 @@ describe("stop-idle", () => {
     expect(await fx.endpointStatus(c.sagemaker, s.p("new"))).toMatchObject({ status: "InService" });
   });
 });
+
+describe("keep-alive and skip dates (issue 12: honoured by every scheduled action)", () => {
+  const keepAlive = (until: string) => JSON.stringify({ version: 1, until, setAt: "2026-06-01T16:00:00Z", setBy: "alice", reason: "demo tonight" });
+
+  test("a keep-alive in force holds stop (nothing changes); once it has expired the same stop acts", async () => {
+    const s = schedule();
+    const param = `${s.recordPrefix}/keep-alive`;
+    const honour = { timezone: "Europe/London", skipDates: [], keepAliveParameter: param };
+    const tags = { Schedule: s.scheduleName };
+    await fx.createCluster(c.eks, s.p("a"));
+    await fx.createNodegroup(c.eks, s.p("a"), "ng", { minSize: 1, desiredSize: 2, maxSize: 3 }, tags);
+    await c.ssm.send(new PutParameterCommand({ Name: param, Type: "String", Value: keepAlive("2026-06-01T21:00:00Z") }));
+
+    const held = await run("stop", { ...s, honour }, { now: () => new Date("2026-06-01T18:00:00Z") });
+    expect(held.skipped).toMatch(/^keep-alive until 2026-06-01T21:00:00Z \(set by alice at 2026-06-01T16:00:00Z: demo tonight\)/);
+    expect(held.totals.targets).toBe(0);
+    expect(await fx.scalingOf(c.eks, s.p("a"), "ng")).toEqual({ minSize: 1, desiredSize: 2, maxSize: 3 });
+
+    const after = await run("stop", { ...s, honour }, { now: () => new Date("2026-06-01T21:00:00Z") });
+    expect(after.skipped).toBeUndefined();
+    expect(byId(after, `${s.p("a")}/ng`).outcome).toBe("stopped");
+  });
+
+  test("a skip date holds start; a malformed keep-alive fails the run before anything is touched", async () => {
+    const s = schedule();
+    const param = `${s.recordPrefix}/keep-alive`;
+    const honour = { timezone: "Europe/London", skipDates: ["2026-12-28"], keepAliveParameter: param };
+    const start = await run("start", { ...s, honour }, { now: () => new Date("2026-12-28T07:00:00Z") });
+    expect(start).toMatchObject({ skipped: "2026-12-28 is a skip date (Europe/London): the environment stays down all day", results: [] });
+
+    await c.ssm.send(new PutParameterCommand({ Name: param, Type: "String", Value: "until ten" }));
+    await expect(run("stop", { ...s, honour })).rejects.toThrow(new RegExp(`keep-alive parameter ${param} is not a keep-alive record`));
+  });
+});
