@@ -11,7 +11,9 @@ import { PlatformStack, PlatformStackProps } from "./platform-stack";
 import { deadLetterQueueName, ScheduledFunction } from "../modules/scheduled-function";
 import { CostDashboard } from "../modules/cost-dashboard";
 import { scheduleTags } from "../modules/tags";
-import { schedulerPolicyStatements } from "../lambda/scheduler/iam";
+import { PolicyStatement, schedulerPolicyStatements } from "../lambda/scheduler/iam";
+import { EnvironmentConfig } from "../config/types";
+import { names } from "../config/naming";
 import { CostReaderRole } from "../modules/cost-reader-role";
 import { costReportPolicyStatements } from "../cost/iam";
 import { numbered, switchCrons } from "../lambda/shared/office-hours";
@@ -22,6 +24,21 @@ import { PINNED_TERRAFORM_VERSION } from "../tools/terraform-cli";
 export interface OpsStackProps extends PlatformStackProps {
   /** The scheduler's deployment package (dist/lambda/scheduler.zip). */
   readonly schedulerBundle: string;
+}
+
+/** The scheduler role's policy for an environment: what the stack deploys, and what the tests run under. */
+export function schedulerStatementsFor(cfg: EnvironmentConfig): PolicyStatement[] {
+  const n = names(cfg);
+  return schedulerPolicyStatements({
+    region: cfg.region,
+    accountId: cfg.accountId,
+    scheduleName: cfg.schedule.name,
+    recordPrefix: n.schedulerRecordPrefix,
+    keepAliveParameter: n.keepAliveParameter,
+    // A real-time endpoint config names the compute key: recreating the endpoint each
+    // morning needs kms:CreateGrant on it (RF_KMS_ENDPOINT_GRANT).
+    endpointKmsKeyAliases: cfg.sagemaker.endpoint.mode === "realtime" ? [n.computeKeyAlias] : [],
+  });
 }
 
 export class OpsStack extends PlatformStack {
@@ -50,16 +67,7 @@ export class OpsStack extends PlatformStack {
         SKIP_DATES: s.skipDates.join(","),
         KEEP_ALIVE_PARAMETER: n.keepAliveParameter,
       },
-      statements: schedulerPolicyStatements({
-        region: cfg.region,
-        accountId: cfg.accountId,
-        scheduleName: s.name,
-        recordPrefix: n.schedulerRecordPrefix,
-        keepAliveParameter: n.keepAliveParameter,
-        // A real-time endpoint config names the compute key: recreating the endpoint each
-        // morning needs kms:CreateGrant on it (RF_KMS_ENDPOINT_GRANT).
-        endpointKmsKeyAliases: cfg.sagemaker.endpoint.mode === "realtime" ? [n.computeKeyAlias] : [],
-      }),
+      statements: schedulerStatementsFor(cfg),
       schedules: [
         ...numbered("stop", crons.stop).map((x) => ({ ...x, timezone: s.timezone, input: { action: "stop" }, enabled: s.enabled })),
         ...numbered("start", crons.start).map((x) => ({ ...x, timezone: s.timezone, input: { action: "start" }, enabled: s.enabled })),

@@ -20,7 +20,7 @@ import { AwsCredentials, awsClientConfig } from "../../lambda/shared/aws-client"
 import { loadEnvironment } from "../../config";
 import { names } from "../../config/naming";
 import type { EnvironmentConfig } from "../../config/types";
-import { schedulerPolicyStatements } from "../../lambda/scheduler/iam";
+import { schedulerStatementsFor } from "../../stacks/ops";
 import type { PolicyStatement } from "../../lambda/shared/policy";
 import { costReportPolicyStatements } from "../../cost/iam";
 import { costReport, reportToTable } from "../../cost/report";
@@ -71,8 +71,8 @@ const withoutAction = (statements: readonly PolicyStatement[], action: string) =
   return statements.map((x) => ({ ...x, Action: x.Action.filter((a) => a !== action) })).filter((x) => x.Action.length);
 };
 
-const schedulerStatements = () =>
-  schedulerPolicyStatements({ region: cfg.region, accountId: cfg.accountId, scheduleName: cfg.schedule.name, recordPrefix: n.schedulerRecordPrefix, endpointKmsKeyAliases: [n.computeKeyAlias] });
+// the policy the ops stack deploys, from the same function
+const schedulerStatements = () => schedulerStatementsFor(cfg);
 const costStatements = () => costReportPolicyStatements({ region: cfg.region, accountId: cfg.accountId });
 
 /** The decisions the emulator made for `session` (or a principal ARN) while `fn` ran. */
@@ -346,6 +346,7 @@ describe("teardown and restore as a role (the seam for the role the scheduled cy
       const rd = await restore(ctx, { cdktf: cdktf(calls) });
       return { t, r, td, rd };
     });
+    if (![value.t.ok, value.r.ok, value.td.ok, value.rd.ok].every(Boolean)) console.log(s.output());
     expect([value.t.ok, value.r.ok, value.td.ok, value.rd.ok]).toEqual([true, true, true, true]);
     expect(value.rd.manifest?.backupId).toBe(value.td.backupId);
     expect(await f.read(n.dataBucket, "silver/sales.parquet")).toBe("silver-bytes");
