@@ -50,7 +50,8 @@ export interface Decision {
   readonly resource: string | null;
   readonly basis: string;
   readonly allowed: boolean;
-  readonly decision: "allow" | "explicit-deny" | "implicit-deny" | "admin";
+  /** invalid: answered as AWS answers it before authorizing (a role session's iam:GetUser without a name). */
+  readonly decision: "allow" | "explicit-deny" | "implicit-deny" | "admin" | "invalid";
   readonly statement?: string | null;
   /** The deciding statement has a Condition the emulator did not evaluate. */
   readonly conditionsIgnored?: boolean;
@@ -134,12 +135,16 @@ export function judge(label: string, decisions: readonly Decision[]): string {
     throw new Error(`${label}: ${denied.length} call(s) denied: ${list.join("; ")}`);
   }
   if (!decisions.length) throw new Error(`${label}: the emulator logged no call of this session: did it run as the role?`);
-  const actions = new Set(decisions.map((d) => d.action));
-  const onResource = decisions.filter((d) => d.resource !== null).length;
-  const conditional = decisions.filter((d) => d.conditionsIgnored).length;
+  // answered as AWS answers them before any authorization (a role session's iam:GetUser without a name)
+  const invalid = decisions.filter((d) => d.decision === "invalid");
+  const judged = decisions.filter((d) => d.decision !== "invalid");
+  const actions = new Set(judged.map((d) => d.action));
+  const onResource = judged.filter((d) => d.resource !== null).length;
+  const conditional = judged.filter((d) => d.conditionsIgnored).length;
   return (
-    `${decisions.length} calls, ${actions.size} actions, all allowed (${onResource} checked on their resource, ${decisions.length - onResource} on the action alone)` +
-    (conditional ? `; ${conditional} allowed by a statement whose Condition the emulator does not evaluate` : "")
+    `${judged.length} calls, ${actions.size} actions, all allowed (${onResource} checked on their resource, ${judged.length - onResource} on the action alone)` +
+    (conditional ? `; ${conditional} allowed by a statement whose Condition the emulator does not evaluate` : "") +
+    (invalid.length ? `; ${invalid.length} answered ValidationError as on AWS (${[...new Set(invalid.map((d) => d.action))].join(", ")})` : "")
   );
 }
 

@@ -5,6 +5,15 @@
  * the build's own command, `npm run ops -- <teardown|restore> sandbox ... --scheduled`, run here
  * through the same ops entry point with the same argv, with the clock set to the day in question
  * (the context's clock seam) and CODEBUILD_BUILD_ID set as CodeBuild sets it.
+ *
+ * The command runs as the build does: with credentials of a session of the project's service
+ * role (`names(cfg).lifetimeRole`, the policy of cli/ops/iam.ts as the ops stack deployed it),
+ * for its own SDK calls and for cdktf and Terraform (the ops context hands them to the child
+ * process; the sandbox provider and backend take credentials from their environment). The
+ * emulator enforces IAM for role sessions: every call must be allowed, and each evening and
+ * morning ends with one line counting them (sandbox/least-privilege.ts judge). The keep-alive,
+ * the read-back of the record and the run that holds the lock are an operator's and another
+ * run's: they stay the emulator's administrator.
  */
 import { BatchGetBuildsCommand, CodeBuildClient, StartBuildCommand } from "@aws-sdk/client-codebuild";
 import { GetScheduleCommand, SchedulerClient } from "@aws-sdk/client-scheduler";
@@ -18,8 +27,9 @@ import type { StackRunner } from "../cli/ops/stacks";
 import { scheduleCommand } from "../cli/schedule";
 import { names } from "../config/naming";
 import type { EnvironmentConfig } from "../config/types";
-import { awsClientConfig } from "../lambda/shared/aws-client";
+import { AwsCredentials, awsClientConfig } from "../lambda/shared/aws-client";
 import { lifetimeActionOf, lifetimeCommand, LifetimeAction } from "../modules/lifetime-build";
+import { assumeRole, decisionsSince, judge, trustedPrincipals } from "./least-privilege";
 
 // Europe/London, British Summer Time (UTC+1); 2026-12-28 is a skip date (England and Wales bank holiday)
 export const MONDAY_1700 = new Date("2026-06-01T16:00:00Z");
@@ -37,17 +47,52 @@ export interface Drive {
 
 const clients = (endpoint: string) => awsClientConfig({ region: "us-east-1", emulatorEndpoint: endpoint });
 
-/** The ops CLI as the build runs it; returns its exit code (its lines go to the sandbox's log). */
-async function ops(d: Drive, argv: string[], now: Date, buildId?: string): Promise<number> {
+/** The ops CLI as an operator runs it (the emulator's administrator); returns its exit code (its lines go to the sandbox's log). */
+async function ops(d: Drive, argv: string[], now: Date, build?: { readonly id: string; readonly credentials: AwsCredentials }): Promise<number> {
   const saved = process.env.CODEBUILD_BUILD_ID;
-  if (buildId) process.env.CODEBUILD_BUILD_ID = buildId;
+  if (build) process.env.CODEBUILD_BUILD_ID = build.id;
   try {
-    return await opsMain(argv, { emulatorEndpoint: d.endpoint, log: (l) => d.log(`   | ${l}`), now: () => now, runner: d.runner(), isTty: false });
+    return await opsMain(argv, { emulatorEndpoint: d.endpoint, log: (l) => d.log(`   | ${l}`), now: () => now, runner: d.runner(), isTty: false, credentials: build?.credentials });
   } finally {
     if (saved === undefined) delete process.env.CODEBUILD_BUILD_ID;
     else process.env.CODEBUILD_BUILD_ID = saved;
   }
 }
+
+/**
+ * One scheduled build: the schedule's StartBuild, then the build's command as CodeBuild runs it,
+ * as a session of the project's service role (CodeBuild names it AWSCodeBuild-<build uuid>).
+ * The CLI builds its context from these credentials exactly as opsContextAsRole does.
+ */
+async function scheduledBuild(d: Drive, action: LifetimeAction, now: Date): Promise<number> {
+  const id = await startBuildAsScheduled(d, action);
+  const session = await assumeRole(d.endpoint, names(d.cfg).lifetimeRole, `AWSCodeBuild-${id.split(":").pop()}`);
+  return ops(d, lifetimeCommand(action, d.cfg.name), now, { id, credentials: session.credentials });
+}
+
+/**
+ * The builds' calls since `mark`, judged: every one allowed, and the writes that prove the run
+ * (Terraform included) acted as the role, not as the administrator. Throws naming what is wrong.
+ */
+async function judgeBuilds(d: Drive, mark: number, what: string, writes: readonly string[]): Promise<void> {
+  const role = names(d.cfg).lifetimeRole;
+  const sessions = `arn:aws:sts::${d.cfg.accountId}:assumed-role/${role}/`;
+  const calls = (await decisionsSince(d.endpoint, mark)).decisions.filter((x) => x.principal.startsWith(sessions));
+  const line = judge(`${what} as ${role}`, calls);
+  const missing = writes.filter((a) => !calls.some((x) => x.action === a));
+  if (missing.length) throw new Error(`${what} as ${role} never called ${missing.join(", ")}: the build's command (Terraform included) did not run as the role`);
+  d.say(`${what} as ${role}: ${line}`);
+}
+
+/** The build's role trusts CodeBuild (the emulator's administrator assumes it, standing in for the service). */
+async function lifetimeRoleTrust(d: Drive): Promise<void> {
+  const role = await assumeRole(d.endpoint, names(d.cfg).lifetimeRole, "trust-check");
+  const trusted = trustedPrincipals(role.trust);
+  if (!trusted.includes("codebuild.amazonaws.com")) throw new Error(`${role.roleName} trusts ${trusted.join(", ") || "nobody"}, not codebuild.amazonaws.com`);
+  d.say(`the builds run as ${role.roleName} (trusts ${trusted.join(", ")}), IAM enforced: every call of theirs must be allowed`);
+}
+
+const lastDecision = async (d: Drive) => (await decisionsSince(d.endpoint, Number.MAX_SAFE_INTEGER)).last;
 
 /** What the schedule sends: StartBuild of its target project with its input. The emulator records the build; it does not run it. */
 async function startBuildAsScheduled(d: Drive, action: LifetimeAction): Promise<string> {
@@ -84,14 +129,16 @@ export async function scheduledEvening(d: Drive): Promise<void> {
   if (!stop.skipped?.startsWith("keep-alive until")) throw new Error(`the 19:00 scheduler stop did not honour the keep-alive: ${JSON.stringify(stop.totals)}`);
   d.say(`19:00 scheduler stop: nothing done (${stop.skipped.slice(0, 60)}...)`);
 
-  const held = await startBuildAsScheduled(d, "teardown");
-  if ((await ops(d, lifetimeCommand("teardown", d.cfg.name), MONDAY_1900, held)) !== 0) throw new Error("the held scheduled teardown exited non-zero");
+  await lifetimeRoleTrust(d);
+  const mark = await lastDecision(d);
+  if ((await scheduledBuild(d, "teardown", MONDAY_1900)) !== 0) throw new Error("the held scheduled teardown exited non-zero");
   await lastRun(d, { action: "teardown", result: "skipped", state: "fully up" }, "19:00 teardown under the keep-alive");
 
   if ((await ops(d, ["keep-alive", d.cfg.name, "--clear"], MONDAY_1900)) !== 0) throw new Error("keep-alive --clear failed");
-  const build = await startBuildAsScheduled(d, "teardown");
-  if ((await ops(d, lifetimeCommand("teardown", d.cfg.name), MONDAY_1900, build)) !== 0) throw new Error("the scheduled teardown failed");
+  if ((await scheduledBuild(d, "teardown", MONDAY_1900)) !== 0) throw new Error("the scheduled teardown failed");
   await lastRun(d, { action: "teardown", result: "succeeded", state: "fully down" }, "19:00 teardown, keep-alive cleared");
+  // Terraform's destroy and the CLI's pause and record, as the role
+  await judgeBuilds(d, mark, "the evening's builds", ["eks:DeleteCluster", "s3:PutObject", "scheduler:UpdateSchedule", "ssm:PutParameter"]);
 }
 
 /**
@@ -101,8 +148,8 @@ export async function scheduledEvening(d: Drive): Promise<void> {
  */
 export async function scheduledMorning(d: Drive): Promise<void> {
   const n = names(d.cfg);
-  const skipBuild = await startBuildAsScheduled(d, "restore");
-  if ((await ops(d, lifetimeCommand("restore", d.cfg.name), BANK_HOLIDAY_0631, skipBuild)) !== 0) throw new Error("the bank-holiday restore exited non-zero");
+  const mark = await lastDecision(d);
+  if ((await scheduledBuild(d, "restore", BANK_HOLIDAY_0631)) !== 0) throw new Error("the bank-holiday restore exited non-zero");
   await lastRun(d, { action: "restore", result: "skipped", state: "fully down" }, "06:30 restore on 2026-12-28 (a skip date)");
 
   const sqs = new SQSClient(clients(d.endpoint));
@@ -112,8 +159,7 @@ export async function scheduledMorning(d: Drive): Promise<void> {
   const ctx = opsContext(d.cfg.name, { emulatorEndpoint: d.endpoint, log: () => undefined });
   const lock = await acquireRunLock(ctx, "sandbox: a run that holds the environment");
   try {
-    const build = await startBuildAsScheduled(d, "restore");
-    if ((await ops(d, lifetimeCommand("restore", d.cfg.name), TUESDAY_0635, build)) !== 1) throw new Error("a scheduled restore that cannot take the run lock should exit 1");
+    if ((await scheduledBuild(d, "restore", TUESDAY_0635)) !== 1) throw new Error("a scheduled restore that cannot take the run lock should exit 1");
   } finally {
     await lock.release();
   }
@@ -124,7 +170,8 @@ export async function scheduledMorning(d: Drive): Promise<void> {
   d.say(`alert on ${n.alertTopic}: "${alert.Subject}"`);
   await sqs.send(new DeleteQueueCommand({ QueueUrl: queue }));
 
-  const build = await startBuildAsScheduled(d, "restore");
-  if ((await ops(d, lifetimeCommand("restore", d.cfg.name), TUESDAY_0635, build)) !== 0) throw new Error("the scheduled restore failed");
+  if ((await scheduledBuild(d, "restore", TUESDAY_0635)) !== 0) throw new Error("the scheduled restore failed");
   await lastRun(d, { action: "restore", result: "succeeded", state: "fully up" }, "06:30 restore");
+  // Terraform's deploy, the alert and the resume, as the role
+  await judgeBuilds(d, mark, "the morning's builds", ["eks:CreateCluster", "iam:PassRole", "sns:Publish", "scheduler:UpdateSchedule", "ssm:PutParameter"]);
 }

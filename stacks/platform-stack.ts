@@ -10,7 +10,6 @@ import { EnvironmentConfig } from "../config/types";
 import { names, Names } from "../config/naming";
 import { RequiredTagKey, requiredTags } from "../modules/tags";
 import { PolicyAspect } from "../policy/aspect";
-import { EMULATOR_CREDENTIALS } from "../lambda/shared/aws-client";
 
 import type { StackKind } from "../config/stacks";
 
@@ -26,12 +25,16 @@ const EMULATED_SERVICES = [
   "lambda", "s3", "sagemaker", "scheduler", "sns", "sqs", "ssm", "sts", "resourcegroupstaggingapi",
 ] as const;
 
+/**
+ * The provider against the emulator. No credentials here: as in an account, Terraform takes them
+ * from its environment, so whoever runs it decides who it acts as: the emulator's administrator
+ * (`npm start`'s deploy, the ops CLI by default: emulatorProcessEnv) or a role session (the
+ * compute lifetime's scheduled teardown and restore, sandbox/lifetime.ts).
+ */
 export function emulatorProviderSettings(endpoint: string) {
   const endpoints: AwsProviderEndpoints = Object.fromEntries(EMULATED_SERVICES.map((s) => [s, endpoint]));
   return {
     endpoints: [endpoints],
-    accessKey: EMULATOR_CREDENTIALS.accessKeyId,
-    secretKey: EMULATOR_CREDENTIALS.secretAccessKey,
     skipCredentialsValidation: true,
     skipMetadataApiCheck: "true",
     skipRegionValidation: true,
@@ -84,8 +87,7 @@ export abstract class PlatformStack extends TerraformStack {
             skipCredentialsValidation: true,
             skipMetadataApiCheck: true,
             skipRegionValidation: true,
-            accessKey: EMULATOR_CREDENTIALS.accessKeyId,
-            secretKey: EMULATOR_CREDENTIALS.secretAccessKey,
+            // credentials from the environment, as the provider's (emulatorProviderSettings)
           }
         : {}),
     });

@@ -18,6 +18,7 @@ import { ECRClient } from "@aws-sdk/client-ecr";
 import { SSMClient } from "@aws-sdk/client-ssm";
 import { LambdaClient } from "@aws-sdk/client-lambda";
 import { SchedulerClient } from "@aws-sdk/client-scheduler";
+import { SNSClient } from "@aws-sdk/client-sns";
 import { loadEnvironment } from "../../config";
 import type { EnvironmentConfig } from "../../config/types";
 import { names, Names } from "../../config/naming";
@@ -40,6 +41,8 @@ export interface OpsClients extends SchedulerClients {
   readonly lambda: LambdaClient;
   /** EventBridge Scheduler: teardown pauses the scheduler's own schedules. */
   readonly scheduler: SchedulerClient;
+  /** The alert of a failed scheduled run. */
+  readonly sns: SNSClient;
 }
 
 export type Log = (line: string) => void;
@@ -105,6 +108,7 @@ export function createOpsClients(cfg: EnvironmentConfig, credentials?: AwsCreden
     ssm: new SSMClient(base),
     lambda: new LambdaClient(base),
     scheduler: new SchedulerClient(base),
+    sns: new SNSClient(base),
   };
 }
 

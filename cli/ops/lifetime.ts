@@ -22,7 +22,7 @@
  * a rerun converges.
  */
 import { GetParameterCommand, PutParameterCommand, DeleteParameterCommand } from "@aws-sdk/client-ssm";
-import { PublishCommand, SNSClient } from "@aws-sdk/client-sns";
+import { PublishCommand } from "@aws-sdk/client-sns";
 import { CreateScheduleCommand, DeleteScheduleCommand, GetScheduleCommand, UpdateScheduleCommand } from "@aws-sdk/client-scheduler";
 import { GetCallerIdentityCommand } from "@aws-sdk/client-sts";
 import {
@@ -38,7 +38,6 @@ import {
   switchCrons,
   wantedState,
 } from "../../lambda/shared/office-hours";
-import { awsClientConfig } from "../../lambda/shared/aws-client";
 import { errorLine, errorName } from "../../lambda/shared/errors";
 import { firings } from "../../cost/schedule";
 import { assertAccount, OpsContext, OpsError } from "./context";
@@ -200,9 +199,9 @@ async function finish(ctx: OpsContext, run: Omit<LastRun, "version" | "env" | "s
   return full;
 }
 
+/** As the run's own identity (the build's role), like every other call of the run. */
 export async function publishAlert(ctx: OpsContext, subject: string, message: string): Promise<void> {
-  const sns = new SNSClient(awsClientConfig({ region: ctx.cfg.region, emulatorEndpoint: ctx.cfg.emulatorEndpoint }));
-  await sns.send(new PublishCommand({ TopicArn: ctx.names.alertTopicArn, Subject: subject, Message: message }));
+  await ctx.clients.sns.send(new PublishCommand({ TopicArn: ctx.names.alertTopicArn, Subject: subject, Message: message }));
 }
 
 /** A scheduled run's checks before it changes anything: flags, account, lifetime, gate. Undefined: go on; else the record of a skip. */

@@ -5,7 +5,7 @@
  * sandbox run does the same against the deployed stacks (sandbox/least-privilege.ts); here each
  * role also loses one statement, and the tool's own output must name the denied action.
  */
-import { CreateRoleCommand, DeleteRolePolicyCommand, IAMClient, PutRolePolicyCommand, UpdateAssumeRolePolicyCommand } from "@aws-sdk/client-iam";
+import { AddRoleToInstanceProfileCommand, CreateInstanceProfileCommand, CreateRoleCommand, DeleteInstanceProfileCommand, DeleteRolePolicyCommand, GetRoleCommand, GetUserCommand, IAMClient, RemoveRoleFromInstanceProfileCommand, PutRolePolicyCommand, UpdateAssumeRolePolicyCommand } from "@aws-sdk/client-iam";
 import { PutBucketLifecycleConfigurationCommand } from "@aws-sdk/client-s3";
 import { DeleteClusterCommand, DeleteNodegroupCommand, DescribeNodegroupCommand, EKSClient, ListClustersCommand } from "@aws-sdk/client-eks";
 import { GetParameterCommand, SSMClient } from "@aws-sdk/client-ssm";
@@ -32,6 +32,9 @@ import { main as opsMain } from "../../cli/ops";
 import { restore } from "../../cli/ops/restore";
 import { assumeRole, decisionsSince, judge, opsContextAsRole, RoleSession, trustedPrincipals } from "../../sandbox/least-privilege";
 import { opsFixtures, opsSuite } from "../cli/ops/helpers";
+import { computeLifetimePolicyStatements } from "../../cli/ops/iam";
+import { lifetimeCommand } from "../../modules/lifetime-build";
+import { MONDAY_1900 } from "../../sandbox/lifetime";
 import { opsCliStatements } from "../fixtures/ops-role";
 import * as fx from "../lambda/emulator/fixtures";
 import { spawnSync } from "child_process";
@@ -146,6 +149,21 @@ describe("the emulator enforces IAM for role sessions", () => {
     expect(err?.message).toContain(nothing.principalArn);
   });
 
+  test("a bodyless GET signed without x-amz-content-sha256 (as the Go SDK in Terraform's provider and botocore sign) passes the signature check", () => {
+    // The JS SDK signs the empty payload's hash as a header; the Go SDK does not, and moto then
+    // signed the request's headers as its payload (SignatureDoesNotMatch on every Terraform read).
+    const script = [
+      "import boto3, json, sys",
+      "c = boto3.client('eks', region_name='us-east-1', endpoint_url=sys.argv[1], aws_access_key_id=sys.argv[2], aws_secret_access_key=sys.argv[3], aws_session_token=sys.argv[4])",
+      "print(json.dumps(c.list_clusters()['clusters']))",
+    ].join("\n");
+    const { accessKeyId, secretAccessKey, sessionToken } = nothing.credentials;
+    const out = spawnSync(process.env.PYTHON ?? "python3", ["-c", script, s.emu.endpoint, accessKeyId, secretAccessKey, sessionToken!], { encoding: "utf8" });
+    expect(out.stderr).not.toMatch(/SignatureDoesNotMatch/);
+    expect(out.status).toBe(0);
+    expect(JSON.parse(out.stdout)).toEqual(expect.any(Array));
+  });
+
   test("a HEAD request's denial has no body to name the action in (as on AWS); the decision log names it", async () => {
     const { value, calls } = await during(nothing, () => new S3Client(as(nothing)).send(new HeadBucketCommand({ Bucket: n.stateBucket })).then(() => undefined, (e) => e));
     expect(value.$metadata.httpStatusCode).toBe(403);
@@ -188,6 +206,47 @@ describe("the emulator enforces IAM for role sessions", () => {
       { Sid: "Pass", Effect: "Allow", Action: ["iam:PassRole"], Resource: [`arn:aws:iam::${cfg.accountId}:role/${n.schedulerFunction}-schedules`] },
     ]);
     expect(await update(await assumeRole(s.emu.endpoint, "pauser"))).toBe("updated");
+  });
+
+  test("iam:GetUser without a name from a role session is a ValidationError, as on AWS; a query-protocol denial is ErrorResponse/Error (the Go SDK's shape)", async () => {
+    const mark = (await decisionsSince(s.emu.endpoint, Number.MAX_SAFE_INTEGER)).last;
+    const iam = new IAMClient(as(nothing));
+    const err = await iam.send(new GetUserCommand({})).then(() => undefined, (e: Error) => e);
+    expect({ name: err?.name, message: err?.message }).toEqual({ name: "ValidationError", message: "Must specify userName when calling with non-User credentials" });
+    const denied = await iam.send(new GetRoleCommand({ RoleName: "only-list-clusters" })).then(() => undefined, (e: Error & { $response?: unknown }) => e);
+    expect(denied?.name).toBe("AccessDenied");
+    expect(denied?.message).toMatch(/iam:GetRole on resource: arn:aws:iam::\d+:role\/only-list-clusters/);
+    // the body as the Go SDK's awsquery reader wants it: one Error under ErrorResponse
+    const raw = spawnSync(process.env.PYTHON ?? "python3", ["-c", [
+      "import boto3, sys",
+      "c = boto3.client('iam', region_name='us-east-1', endpoint_url=sys.argv[1], aws_access_key_id=sys.argv[2], aws_secret_access_key=sys.argv[3], aws_session_token=sys.argv[4])",
+      "c.meta.events.register('after-call.iam.GetRole', lambda http_response, **kw: print(http_response.text))",
+      "try: c.get_role(RoleName='only-list-clusters')\nexcept Exception: pass",
+    ].join("\n"), s.emu.endpoint, nothing.credentials.accessKeyId, nothing.credentials.secretAccessKey, nothing.credentials.sessionToken!], { encoding: "utf8" });
+    expect(raw.stdout).toMatch(/<ErrorResponse><Error><Type>Sender<\/Type><Code>AccessDenied<\/Code>/);
+    const log = (await decisionsSince(s.emu.endpoint, mark)).decisions.filter((d) => d.principal === nothing.principalArn);
+    expect(log.map((d) => [d.action, d.decision])).toEqual([["iam:GetUser", "invalid"], ["iam:GetRole", "implicit-deny"], ["iam:GetRole", "implicit-deny"]]);
+    expect(() => judge("get-user", log.slice(0, 1))).not.toThrow();
+    expect(judge("get-user", log.slice(0, 1))).toMatch(/1 answered ValidationError as on AWS \(iam:GetUser\)/);
+  });
+
+  test("instance-profile calls are authorized on the profile, not on the role they name; adding a role also needs iam:PassRole on it", async () => {
+    const account = cfg.accountId;
+    const profile = (name: string) => `arn:aws:iam::${account}:instance-profile/${name}`;
+    await putRole("profiled", { Service: "ec2.amazonaws.com" }, [{ Sid: "Who", Effect: "Allow", Action: ["sts:GetCallerIdentity"], Resource: ["*"] }]);
+    const statements: PolicyStatement[] = [
+      { Sid: "Profile", Effect: "Allow", Action: ["iam:CreateInstanceProfile", "iam:AddRoleToInstanceProfile", "iam:RemoveRoleFromInstanceProfile", "iam:DeleteInstanceProfile"], Resource: [profile("lp-one")] },
+    ];
+    await putRole("profiler", { Service: "codebuild.amazonaws.com" }, statements);
+    const iam = async () => new IAMClient(as(await assumeRole(s.emu.endpoint, "profiler")));
+    const run = (p: Promise<unknown>) => p.then(() => "ok", (e: Error) => e.message);
+    expect(await run((await iam()).send(new CreateInstanceProfileCommand({ InstanceProfileName: "lp-one" })))).toBe("ok");
+    expect(await run((await iam()).send(new CreateInstanceProfileCommand({ InstanceProfileName: "lp-two" })))).toMatch(`iam:CreateInstanceProfile on resource: ${profile("lp-two")}`);
+    expect(await run((await iam()).send(new AddRoleToInstanceProfileCommand({ InstanceProfileName: "lp-one", RoleName: "profiled" })))).toMatch(`iam:PassRole on resource: arn:aws:iam::${account}:role/profiled`);
+    await putRole("profiler", { Service: "codebuild.amazonaws.com" }, [...statements, { Sid: "Pass", Effect: "Allow", Action: ["iam:PassRole"], Resource: [`arn:aws:iam::${account}:role/profiled`] }]);
+    expect(await run((await iam()).send(new AddRoleToInstanceProfileCommand({ InstanceProfileName: "lp-one", RoleName: "profiled" })))).toBe("ok");
+    expect(await run((await iam()).send(new RemoveRoleFromInstanceProfileCommand({ InstanceProfileName: "lp-one", RoleName: "profiled" })))).toBe("ok");
+    expect(await run((await iam()).send(new DeleteInstanceProfileCommand({ InstanceProfileName: "lp-one" })))).toBe("ok");
   });
 });
 
@@ -403,6 +462,34 @@ describe("teardown and restore as a role (the seam for the role the scheduled cy
     expect(t.steps.find((x) => x.step === "verify")).toMatchObject({ status: "failed", detail: expect.stringMatching(/not authorized to perform: tag:GetResources on resource: \*/) });
     expect(s.output()).not.toMatch(/relying on the per-service listings/);
     await restore(await opsContextAsRole("sandbox", opsRole, { emulatorEndpoint: s.emu.endpoint, log: s.log }), { cdktf: cdktf([]) });
+  });
+
+  test("the scheduled teardown as the compute lifetime's role (the policy the ops stack deploys): every call allowed; without PauseSchedulerSchedules the run fails naming the action (compute is still destroyed, by design: paused or not, the schedules find nothing to stop)", async () => {
+    const lifetimeRole = n.lifetimeRole;
+    const scheduled = async (statements: readonly PolicyStatement[]) => {
+      await putRole(lifetimeRole, { Service: "codebuild.amazonaws.com" }, statements);
+      await prepare();
+      const calls: string[] = [];
+      const session = await assumeRole(s.emu.endpoint, lifetimeRole, "AWSCodeBuild-test");
+      const { value: code, calls: decisions } = await during(session, () =>
+        opsMain(lifetimeCommand("teardown", cfg.name), { emulatorEndpoint: s.emu.endpoint, log: s.log, cdktf: cdktf(calls), credentials: session.credentials, isTty: false, now: () => MONDAY_1900 }),
+      );
+      return { code, calls, decisions };
+    };
+    const full = await scheduled(computeLifetimePolicyStatements(cfg));
+    if (full.code !== 0) console.log(s.output());
+    expect(full.code).toBe(0);
+    expect(full.calls).toEqual(["destroy sandbox-compute"]);
+    expect(judge(lifetimeRole, full.decisions)).toMatch(/all allowed/);
+    for (const a of ["scheduler:UpdateSchedule", "iam:PassRole", "events:DisableRule", "ssm:PutParameter", "tag:GetResources"]) expect(full.decisions.map((d) => d.action)).toContain(a);
+    await restore(s.ctx, { cdktf: cdktf([]) });
+
+    const cut = await scheduled(without(computeLifetimePolicyStatements(cfg), "PauseSchedulerSchedules"));
+    expect(cut.code).toBe(1);
+    expect(cut.calls).toEqual(["destroy sandbox-compute"]);
+    expect(cut.decisions.filter((d) => !d.allowed).map((d) => d.action)).toContain("scheduler:GetSchedule");
+    expect(s.output()).toMatch(/not authorized to perform: scheduler:GetSchedule on resource: arn:aws:scheduler:/);
+    await restore(s.ctx, { cdktf: cdktf([]) });
   });
 
   test("the ops role's iam:PassRole is for EventBridge Scheduler only: iam:PassedToService, which the emulator does not evaluate", () => {

@@ -62,13 +62,21 @@ This patch, for role sessions and IAM users:
   aws:SourceAccount are unchecked: unit tests and policy rules cover them); permission
   boundaries, session policies, SCPs and resource-based policies (KMS key policies, bucket
   policies for the caller) are not evaluated either;
-- the signature is recomputed over the request line as the client sent it (werkzeug's RAW_URI);
+- the signature is recomputed over the request line as the client sent it (werkzeug's RAW_URI),
+  and over the empty payload for a request without a body (moto used the request's headers as
+  its payload, so every bodyless GET of a client that does not send x-amz-content-sha256, the Go
+  SDK in Terraform's provider and botocore, failed with SignatureDoesNotMatch);
 - DeleteObjects is checked per key (s3:DeleteObjectVersion for a key given with a version) and
   CopyObject also on its source (s3:GetObject); where AWS answers a DeleteObjects with per-key
   Errors, a denied key here fails the whole call;
 - a denial answers AccessDenied in the service's own protocol (AccessDeniedException for JSON
-  and REST-JSON, UnauthorizedOperation for EC2, AccessDenied for S3 and query services) with
-  AWS's message, action and resource named;
+  and REST-JSON, UnauthorizedOperation for EC2, AccessDenied for S3 and query services, the
+  latter in the query protocol's ErrorResponse/Error shape, which the Go SDK reads) with AWS's
+  message, action and resource named;
+- a role session's iam:GetUser without UserName answers 400 ValidationError, as AWS does
+  (`aws iam get-user` with role credentials: "Must specify userName when calling with non-User
+  credentials"); Terraform's provider asks it when it looks up the account id and moves on to
+  sts:GetCallerIdentity. The decision log keeps it as decision "invalid", not a denial;
 - every decision (principal, action, resources, allowed, basis, statement) is kept (the last
   50 000) and served at GET /moto-api/rf-iam/decisions?since=<seq> (JSON), so a run can show what
   a role was asked to do and that it was all allowed; the administrator's calls are logged too
@@ -199,6 +207,12 @@ def _given(param: str) -> Callable[[_Req], list]:
 
 STAR: Callable[[_Req], list] = lambda r: ["*"]
 
+
+def _instance_profile(r: _Req) -> list:
+    # IAM ARNs carry no region; a profile's path is part of its ARN (default "/")
+    path = r.p("Path") or "/"
+    return [r.arn("iam", f"instance-profile{path}{r.p('InstanceProfileName')}", region="")]
+
 # operation (IAM action) -> the resources AWS authorizes it on. Every action whose Service
 # Authorization Reference entry has no resource type takes "*". Absent: checked on the action only.
 RESOURCES: dict[str, Callable[[_Req], list]] = {
@@ -259,6 +273,12 @@ RESOURCES: dict[str, Callable[[_Req], list]] = {
     "ecr:BatchDeleteImage": lambda r: [r.arn("ecr", f"repository/{r.p('repositoryName')}")],
     # Lambda: list_awslambda.html
     "lambda:GetFunction": _lambda_function,
+    # IAM instance profiles: list_awsidentityandaccessmanagementiam.html. moto derives the role
+    # from RoleName; AWS authorizes these on the instance profile (Add... also needs PassRole).
+    **{f"iam:{op}": _instance_profile for op in (
+        "CreateInstanceProfile", "DeleteInstanceProfile", "GetInstanceProfile", "AddRoleToInstanceProfile",
+        "RemoveRoleFromInstanceProfile", "TagInstanceProfile", "UntagInstanceProfile", "ListInstanceProfileTags",
+    )},
 }
 
 # Further (action, resource) checks AWS makes for a call, beyond the call's own action.
@@ -294,6 +314,7 @@ IMPLIED: dict[str, Callable[[_Req], list]] = {
     "lambda:CreateFunction": _pass_role("Role"),
     "lambda:UpdateFunctionConfiguration": _pass_role("Role"),
     "events:PutTargets": _pass_role("Targets", "RoleArn"),
+    "iam:AddRoleToInstanceProfile": lambda r: [("iam:PassRole", r.arn("iam", f"role/{r.p('RoleName')}", region=""))],
     # Tags given at creation are authorized as sagemaker:AddTags on the new endpoint.
     "sagemaker:CreateEndpoint": lambda r: [("sagemaker:AddTags", a) for a in _sm("endpoint", "EndpointName")(r)] if r.body().get("Tags") else [],
 }
@@ -387,6 +408,23 @@ def _record(entry: dict) -> None:
         _decisions.append(entry)
 
 
+def _query_error(code: str, message: str, status: int) -> Exception:
+    """An error in the query protocol's shape (IAM, STS, SNS, CloudWatch): ErrorResponse/Error,
+    not moto's ErrorResponse/Errors/Error (EC2's), which the Go SDK reads as UnknownError."""
+    from xml.sax.saxutils import escape
+
+    from moto.core.exceptions import _RESTError
+
+    err: Any = _RESTError(code, message)
+    err.description = (
+        '<?xml version="1.0" encoding="utf-8"?>\n'
+        f"<ErrorResponse><Error><Type>Sender</Type><Code>{escape(code)}</Code><Message>{escape(message)}</Message></Error>"
+        "<RequestId>rf-iam-enforcement</RequestId></ErrorResponse>"
+    )
+    err.code = status
+    return err
+
+
 def _denied_error(resp: Any, is_s3: bool, message: str) -> Exception:
     from moto.core.exceptions import JsonRESTError, _RESTError
     from moto.s3.exceptions import S3ClientError
@@ -399,7 +437,7 @@ def _denied_error(resp: Any, is_s3: bool, message: str) -> Exception:
     elif resp.querystring.get("Action") and getattr(resp, "service_name", "") == "ec2":
         err = _RESTError("UnauthorizedOperation", message)
     elif resp.querystring.get("Action"):
-        err = _RESTError("AccessDenied", message)
+        err = _query_error("AccessDenied", message, 403)
     else:  # REST-JSON (EKS, Scheduler, Lambda) without a body
         err = JsonRESTError("AccessDeniedException", message)
     err.code = 403
@@ -454,21 +492,33 @@ def _authorize(resp: Any, iam_request_cls: type, resource: str) -> None:
     raw = getattr(resp, "_rf_raw_uri", None)
     parsed = urlparse(resp.uri)
     path = raw or (parsed.path + (f"?{parsed.query}" if parsed.query else ""))
+    # The signed payload. moto fills resp.data with the request's headers when a request has no
+    # body, form or query (a REST GET such as EKS DescribeCluster) and signs those: the Go SDK
+    # (Terraform's provider) then fails with SignatureDoesNotMatch. A request without a body was
+    # signed over the empty payload. Form posts (query protocol) keep their form: werkzeug has
+    # consumed the body into it, and moto re-encodes it in order.
+    data = resp.data if (resp.raw_body or getattr(resp, "form_data", None)) else ""
     # moto's own request: the signature check, the caller's identity and its policies
     request = iam_request_cls(
-        account_id=resp.current_account, method=resp.method, path=path, data=resp.data, body=resp.raw_body,
+        account_id=resp.current_account, method=resp.method, path=path, data=data, body=resp.raw_body,
         headers=resp.headers, action=operation,
     )
     request.check_signature()
     if action == "sts:GetCallerIdentity":  # AWS allows it to everyone, even with an explicit Deny
         return
+    principal = request._access_key.arn
+    if action == "iam:GetUser" and ":assumed-role/" in principal and not _Req(resp).p("UserName"):
+        # What AWS answers a role session asking "who am I" of IAM (`aws iam get-user` with role
+        # credentials): 400 ValidationError. Terraform's provider asks it first when it looks up
+        # the account id and goes on to sts:GetCallerIdentity on this answer or on AccessDenied.
+        _record({"time": time.time(), "principal": principal, "operation": action, "action": action, "resource": None, "basis": "AWS answers ValidationError to non-user credentials", "allowed": True, "decision": "invalid"})
+        raise _query_error("ValidationError", "Must specify userName when calling with non-User credentials", 400)
     try:
         checks, basis = _checks(resp, action, resource, is_s3)
     except Exception:  # a request the table cannot read: say so rather than guess a resource
         checks, basis = [(action, None)], "action-only"
 
     documents = _documents(request._access_key.collect_policies())
-    principal = request._access_key.arn
     for check_action, check_resource in checks:
         verdict, statement, conditional = evaluate(documents, check_action, check_resource)
         _record(
