@@ -6,7 +6,7 @@ import { PLATFORM_STACK_KINDS } from "../config/stacks";
 import { loadTerraformSync, TerraformModel } from "../terraform";
 import { estimate, Estimate } from "./estimate";
 import { loadPriceTable } from "./prices";
-import { loadUsage, USAGE_DIR } from "./usage";
+import { loadUsage, USAGE_DIR, UsageError } from "./usage";
 
 
 export class SynthNotFoundError extends Error {}
@@ -65,5 +65,19 @@ export function estimateEnvironment(o: EstimateEnvOptions): Estimate {
   const usage = loadUsage(env, o.usageDir ?? USAGE_DIR, o.usageFile);
   const region = model.stacks.map((s) => s.region).find((r) => r !== undefined) ?? ENVIRONMENTS[env].region;
   const prices = loadPriceTable(region, o.pricesDir);
-  return estimate({ env, model, missingStacks, usage, prices, asOf: o.asOf, lenient: o.lenient });
+  try {
+    return estimate({ env, model, missingStacks, usage, prices, asOf: o.asOf, lenient: o.lenient });
+  } catch (err) {
+    // The profile follows the code; a cdktf.out synthesized before a resource was added lacks it.
+    if (err instanceof UsageError && /: no such resource in /.test(err.message)) throw new UsageError(`${err.message}\n${staleHint(o.outdir ?? "cdktf.out", env)}`);
+    throw err;
+  }
+}
+
+/** When the synthesis lacks a resource the profile names: how old it is, and what to run if the code defines it. */
+function staleHint(outdir: string, env: string): string {
+  const stacks = PLATFORM_STACK_KINDS.map((k) => path.join(outdir, "stacks", `${env}-${k}`, "cdk.tf.json")).filter((f) => fs.existsSync(f));
+  if (!stacks.length) return `${path.resolve(outdir)} holds no stacks of ${env}: run \`npx cdktf synth\``;
+  const at = new Date(Math.min(...stacks.map((f) => fs.statSync(f).mtimeMs))).toISOString().replace(/\.\d+Z$/, "Z");
+  return `the stacks in ${path.resolve(outdir)} were synthesized at ${at}: if the code defines that resource, they are older than the code; run \`npx cdktf synth\` (or pass --synth <dir>), else remove the key from the profile`;
 }

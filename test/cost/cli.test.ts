@@ -63,6 +63,10 @@ describe("npm run cost -- estimate", () => {
     const r = await run(["estimate", "--env", "dev", "--synth", FIXTURE_OUT]);
     expect(r.code).toBe(1);
     expect(r.err).toMatch(/^cost: error: cost\/usage\/dev.json: resources."aws_s3_bucket.DataBucket_E3889A50": no such resource in dev-data, dev-compute, dev-ops/);
+    // a cdktf.out synthesized before the code gained a resource: say how old it is and what to run
+    expect(r.err).toMatch(
+      new RegExp(`\\nthe stacks in ${FIXTURE_OUT.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&")} were synthesized at \\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\dZ: if the code defines that resource, they are older than the code; run \`npx cdktf synth\` \\(or pass --synth <dir>\\), else remove the key from the profile`),
+    );
   });
 
   test("report fails on a bad --threshold or --format before calling AWS, naming the flag", async () => {
