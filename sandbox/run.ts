@@ -291,6 +291,7 @@ export async function runSandbox(opts: SandboxOptions = {}): Promise<SandboxRepo
     else if (emulator) {
       log(`\nemulator left running at ${endpoint} (pid ${emulator.pid}, log ${emulator.logFile}); this run's directory ${path.relative(REPO_ROOT, outdir)} is kept`);
       log(`   use it: SANDBOX_ENDPOINT=${endpoint} npm run ops -- teardown sandbox`);
+      log(`   cdktf by hand: export SANDBOX_ENDPOINT=${endpoint} ${Object.entries(emulatorEnv(endpoint!)).map(([k, v]) => `${k}=${v}`).join(" ")} PLATFORM_ENVS=sandbox`);
       log(`   stop it: kill ${emulator.pid}`);
     }
     if (ownDir && !opts.keepEmulator) fs.rmSync(outdir, { recursive: true, force: true });
