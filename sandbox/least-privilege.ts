@@ -108,8 +108,9 @@ export async function assumeRole(endpoint: string, roleName: string, sessionName
 
 /**
  * An ops context (SDK clients and the environment cdktf and Terraform get) acting as a session of
- * `roleName`. The seam for the role the scheduled teardown / restore runs as (issue 12's CodeBuild
- * role): the sandbox's teardown and restore phases take their context from here once it exists.
+ * `roleName`, for tests of the ops CLI under a role. The sandbox's scheduled builds hand the
+ * session's credentials to the CLI's own entry point instead (sandbox/lifetime.ts), as CodeBuild
+ * runs the command.
  */
 export async function opsContextAsRole(env: string, roleName: string, opts: ContextOptions & { readonly emulatorEndpoint: string }): Promise<OpsContext> {
   const session = await assumeRole(opts.emulatorEndpoint, roleName, `ops-${env}`);

@@ -5,7 +5,7 @@
  * sandbox run does the same against the deployed stacks (sandbox/least-privilege.ts); here each
  * role also loses one statement, and the tool's own output must name the denied action.
  */
-import { AddRoleToInstanceProfileCommand, CreateInstanceProfileCommand, CreateRoleCommand, DeleteInstanceProfileCommand, DeleteRolePolicyCommand, GetRoleCommand, GetUserCommand, IAMClient, RemoveRoleFromInstanceProfileCommand, PutRolePolicyCommand, UpdateAssumeRolePolicyCommand } from "@aws-sdk/client-iam";
+import { AddRoleToInstanceProfileCommand, CreateInstanceProfileCommand, CreateRoleCommand, DeleteInstanceProfileCommand, GetInstanceProfileCommand, DeleteRolePolicyCommand, GetRoleCommand, GetUserCommand, IAMClient, RemoveRoleFromInstanceProfileCommand, PutRolePolicyCommand, UpdateAssumeRolePolicyCommand } from "@aws-sdk/client-iam";
 import { PutBucketLifecycleConfigurationCommand } from "@aws-sdk/client-s3";
 import { DeleteClusterCommand, DeleteNodegroupCommand, DescribeNodegroupCommand, EKSClient, ListClustersCommand } from "@aws-sdk/client-eks";
 import { GetParameterCommand, SSMClient } from "@aws-sdk/client-ssm";
@@ -247,6 +247,17 @@ describe("the emulator enforces IAM for role sessions", () => {
     expect(await run((await iam()).send(new AddRoleToInstanceProfileCommand({ InstanceProfileName: "lp-one", RoleName: "profiled" })))).toBe("ok");
     expect(await run((await iam()).send(new RemoveRoleFromInstanceProfileCommand({ InstanceProfileName: "lp-one", RoleName: "profiled" })))).toBe("ok");
     expect(await run((await iam()).send(new DeleteInstanceProfileCommand({ InstanceProfileName: "lp-one" })))).toBe("ok");
+
+    // a path is part of the ARN: calls that do not carry it are checked on the profile's real ARN
+    await putRole("profiler", { Service: "codebuild.amazonaws.com" }, [
+      { Sid: "Profile", Effect: "Allow", Action: ["iam:CreateInstanceProfile", "iam:GetInstanceProfile", "iam:DeleteInstanceProfile"], Resource: [profile("eks/*")] },
+      { Sid: "Wrong", Effect: "Allow", Action: ["iam:GetInstanceProfile"], Resource: [profile("lp-pathed")] },
+    ]);
+    expect(await run((await iam()).send(new CreateInstanceProfileCommand({ InstanceProfileName: "lp-pathed", Path: "/eks/" })))).toBe("ok");
+    expect(await run((await iam()).send(new GetInstanceProfileCommand({ InstanceProfileName: "lp-pathed" })))).toBe("ok");
+    await putRole("profiler", { Service: "codebuild.amazonaws.com" }, [{ Sid: "Wrong", Effect: "Allow", Action: ["iam:GetInstanceProfile"], Resource: [profile("lp-pathed")] }]);
+    expect(await run((await iam()).send(new GetInstanceProfileCommand({ InstanceProfileName: "lp-pathed" })))).toMatch(`iam:GetInstanceProfile on resource: ${profile("eks/lp-pathed")}`);
+    await new IAMClient(admin()).send(new DeleteInstanceProfileCommand({ InstanceProfileName: "lp-pathed" }));
   });
 });
 

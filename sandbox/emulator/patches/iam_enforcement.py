@@ -208,10 +208,25 @@ def _given(param: str) -> Callable[[_Req], list]:
 STAR: Callable[[_Req], list] = lambda r: ["*"]
 
 
+def _iam_arn(r: _Req, kind: str, name: Optional[str], path: Optional[str]) -> str:
+    """An IAM role's or instance profile's ARN, path included: given in the request (Create...),
+    else the one moto holds (the ARN AWS authorizes on), else the default path "/"."""
+    if path is None:
+        try:
+            from moto.iam.models import iam_backends
+
+            backend = iam_backends[r.account][r.partition]
+            found = backend.get_role(name) if kind == "role" else backend.get_instance_profile(name)
+            return found.arn
+        except Exception:  # not there (yet): AWS answers NoSuchEntity after authorizing the default-path ARN
+            path = "/"
+    return r.arn("iam", f"{kind}{path}{name}", region="")
+
+
 def _instance_profile(r: _Req) -> list:
-    # IAM ARNs carry no region; a profile's path is part of its ARN (default "/")
-    path = r.p("Path") or "/"
-    return [r.arn("iam", f"instance-profile{path}{r.p('InstanceProfileName')}", region="")]
+    # IAM ARNs carry no region; a profile's path is part of its ARN
+    return [_iam_arn(r, "instance-profile", r.p("InstanceProfileName"), r.p("Path"))]
+
 
 # operation (IAM action) -> the resources AWS authorizes it on. Every action whose Service
 # Authorization Reference entry has no resource type takes "*". Absent: checked on the action only.
@@ -314,7 +329,7 @@ IMPLIED: dict[str, Callable[[_Req], list]] = {
     "lambda:CreateFunction": _pass_role("Role"),
     "lambda:UpdateFunctionConfiguration": _pass_role("Role"),
     "events:PutTargets": _pass_role("Targets", "RoleArn"),
-    "iam:AddRoleToInstanceProfile": lambda r: [("iam:PassRole", r.arn("iam", f"role/{r.p('RoleName')}", region=""))],
+    "iam:AddRoleToInstanceProfile": lambda r: [("iam:PassRole", _iam_arn(r, "role", r.p("RoleName"), None))],
     # Tags given at creation are authorized as sagemaker:AddTags on the new endpoint.
     "sagemaker:CreateEndpoint": lambda r: [("sagemaker:AddTags", a) for a in _sm("endpoint", "EndpointName")(r)] if r.body().get("Tags") else [],
 }
