@@ -34,3 +34,8 @@ describe("cost/README.md: adding a resource type", () => {
   const example: { register: (t: jest.It) => void } = require(path.join(dir, "example.ts"));
   example.register(test);
 });
+
+test("the README's example test asserts something (its tests run above)", () => {
+  expect(body).toMatch(/expect\(/);
+  expect(pricerSrc).toMatch(/export const \w+/);
+});
