@@ -23,7 +23,7 @@
  * grants it; the explicit Denies below say the intent for the actions that matter most and stay
  * in force if someone widens the Allows later.
  */
-import type { PolicyStatement } from "../../lambda/scheduler/iam";
+import { arnsIn, PolicyStatement } from "../../lambda/shared/policy";
 import type { EnvironmentConfig } from "../../config/types";
 import { names } from "../../config/naming";
 
@@ -45,99 +45,59 @@ export const BOUNDARY_DENIED_IAM_ACTIONS = [
 export function computeBoundaryStatements(cfg: BoundaryConfig, partition = "aws"): PolicyStatement[] {
   const n = names(cfg);
   const { region, accountId: account } = cfg;
-  if (!/^\d{12}$/.test(account)) throw new Error(`accountId must be 12 digits, got "${account}"`);
-  const arn = (service: string, resource: string) => `arn:${partition}:${service}:${region}:${account}:${resource}`;
+  const arn = arnsIn({ region, accountId: account, partition }); // validates both
+  const allow = (Sid: string, Action: string[], Resource: string[]): PolicyStatement => ({ Sid, Effect: "Allow", Action, Resource });
   const platformBuckets = [n.dataBucket, n.modelsBucket, n.artifactsBucket].map((b) => `arn:${partition}:s3:::${b}`);
 
   return [
-    {
-      // Reads IAM cannot scope to a resource (Service Authorization Reference): EKS's control
-      // plane, the VPC CNI, the node agent, the autoscaler and the NAT boot script describe EC2,
-      // Auto Scaling and load balancers; SageMaker and the nodes log in to ECR; SageMaker
-      // publishes its metrics (its own policy limits the namespace).
-      Sid: "UnscopableReads",
-      Effect: "Allow",
-      Action: [
-        "ec2:Describe*", "ec2:GetInstanceTypesFromInstanceRequirements", "autoscaling:Describe*", "elasticloadbalancing:Describe*", "ecr:GetAuthorizationToken",
-        "cloudwatch:PutMetricData",
-      ],
-      Resource: ["*"],
-    },
-    {
-      // AmazonEKSClusterPolicy (volumes, security groups, routes, instance attributes for the
-      // cloud provider), AmazonEKS_CNI_Policy (pod network interfaces and their IPs) and the NAT
-      // instance's takeover of its fixed interface: EC2 in this account and region only.
-      Sid: "Ec2InAccountRegion",
-      Effect: "Allow",
-      Action: [
-        "ec2:AttachVolume", "ec2:DetachVolume", "ec2:CreateVolume", "ec2:DeleteVolume", "ec2:ModifyVolume", "ec2:CreateSecurityGroup", "ec2:DeleteSecurityGroup",
-        "ec2:AuthorizeSecurityGroupIngress", "ec2:RevokeSecurityGroupIngress", "ec2:CreateRoute", "ec2:DeleteRoute", "ec2:CreateTags", "ec2:ModifyInstanceAttribute",
-        "ec2:CreateNetworkInterface", "ec2:DeleteNetworkInterface", "ec2:AttachNetworkInterface", "ec2:DetachNetworkInterface", "ec2:ModifyNetworkInterfaceAttribute",
-        "ec2:AssignPrivateIpAddresses", "ec2:UnassignPrivateIpAddresses",
-      ],
-      Resource: [arn("ec2", "*")],
-    },
-    {
-      // AmazonEKSClusterPolicy: the load balancers of Kubernetes Services, in this account and region.
-      Sid: "LoadBalancersInAccountRegion",
-      Effect: "Allow",
-      Action: [
-        "elasticloadbalancing:AddTags", "elasticloadbalancing:ApplySecurityGroupsToLoadBalancer", "elasticloadbalancing:AttachLoadBalancerToSubnets",
-        "elasticloadbalancing:ConfigureHealthCheck", "elasticloadbalancing:CreateListener", "elasticloadbalancing:CreateLoadBalancer",
-        "elasticloadbalancing:CreateLoadBalancerListeners", "elasticloadbalancing:CreateLoadBalancerPolicy", "elasticloadbalancing:CreateTargetGroup",
-        "elasticloadbalancing:DeleteListener", "elasticloadbalancing:DeleteLoadBalancer", "elasticloadbalancing:DeleteLoadBalancerListeners",
-        "elasticloadbalancing:DeleteTargetGroup", "elasticloadbalancing:DeregisterInstancesFromLoadBalancer", "elasticloadbalancing:DeregisterTargets",
-        "elasticloadbalancing:DetachLoadBalancerFromSubnets", "elasticloadbalancing:ModifyListener", "elasticloadbalancing:ModifyLoadBalancerAttributes",
-        "elasticloadbalancing:ModifyTargetGroup", "elasticloadbalancing:ModifyTargetGroupAttributes", "elasticloadbalancing:RegisterInstancesWithLoadBalancer",
-        "elasticloadbalancing:RegisterTargets", "elasticloadbalancing:SetLoadBalancerPoliciesForBackendServer", "elasticloadbalancing:SetLoadBalancerPoliciesOfListener",
-      ],
-      Resource: [arn("elasticloadbalancing", "*")],
-    },
-    {
-      // AmazonEKSClusterPolicy updates groups; the cluster autoscaler scales and trims them (its
-      // own policy: only groups tagged for this cluster).
-      Sid: "AutoScalingGroupsInAccountRegion",
-      Effect: "Allow",
-      Action: ["autoscaling:UpdateAutoScalingGroup", "autoscaling:SetDesiredCapacity", "autoscaling:TerminateInstanceInAutoScalingGroup"],
-      Resource: [arn("autoscaling", "autoScalingGroup:*:autoScalingGroupName/*")],
-    },
-    {
-      // AmazonEKSWorkerNodePolicy (the node reads its cluster; EKS Pod Identity's agent) and the
-      // autoscaler's node group reads: this environment's cluster only.
-      Sid: "OwnCluster",
-      Effect: "Allow",
-      Action: ["eks:DescribeCluster", "eks:DescribeNodegroup", "eks-auth:AssumeRoleForPodIdentity"],
-      Resource: [arn("eks", `cluster/${n.cluster}`), arn("eks", `nodegroup/${n.cluster}/*/*`)],
-    },
+    // Reads IAM cannot scope to a resource (Service Authorization Reference): EKS's control
+    // plane, the VPC CNI, the node agent, the autoscaler and the NAT boot script describe EC2,
+    // Auto Scaling and load balancers; SageMaker and the nodes log in to ECR; SageMaker
+    // publishes its metrics (its own policy limits the namespace).
+    allow("UnscopableReads", [
+      "ec2:Describe*", "ec2:GetInstanceTypesFromInstanceRequirements", "autoscaling:Describe*", "elasticloadbalancing:Describe*", "ecr:GetAuthorizationToken",
+      "cloudwatch:PutMetricData",
+    ], ["*"]),
+    // AmazonEKSClusterPolicy (volumes, security groups, routes, instance attributes for the
+    // cloud provider), AmazonEKS_CNI_Policy (pod network interfaces and their IPs) and the NAT
+    // instance's takeover of its fixed interface: EC2 in this account and region only.
+    allow("Ec2InAccountRegion", [
+      "ec2:AttachVolume", "ec2:DetachVolume", "ec2:CreateVolume", "ec2:DeleteVolume", "ec2:ModifyVolume", "ec2:CreateSecurityGroup", "ec2:DeleteSecurityGroup",
+      "ec2:AuthorizeSecurityGroupIngress", "ec2:RevokeSecurityGroupIngress", "ec2:CreateRoute", "ec2:DeleteRoute", "ec2:CreateTags", "ec2:ModifyInstanceAttribute",
+      "ec2:CreateNetworkInterface", "ec2:DeleteNetworkInterface", "ec2:AttachNetworkInterface", "ec2:DetachNetworkInterface", "ec2:ModifyNetworkInterfaceAttribute",
+      "ec2:AssignPrivateIpAddresses", "ec2:UnassignPrivateIpAddresses",
+    ], [arn("ec2", "*")]),
+    // AmazonEKSClusterPolicy: the load balancers of Kubernetes Services, in this account and region.
+    allow("LoadBalancersInAccountRegion", [
+      "elasticloadbalancing:AddTags", "elasticloadbalancing:ApplySecurityGroupsToLoadBalancer", "elasticloadbalancing:AttachLoadBalancerToSubnets",
+      "elasticloadbalancing:ConfigureHealthCheck", "elasticloadbalancing:CreateListener", "elasticloadbalancing:CreateLoadBalancer",
+      "elasticloadbalancing:CreateLoadBalancerListeners", "elasticloadbalancing:CreateLoadBalancerPolicy", "elasticloadbalancing:CreateTargetGroup",
+      "elasticloadbalancing:DeleteListener", "elasticloadbalancing:DeleteLoadBalancer", "elasticloadbalancing:DeleteLoadBalancerListeners",
+      "elasticloadbalancing:DeleteTargetGroup", "elasticloadbalancing:DeregisterInstancesFromLoadBalancer", "elasticloadbalancing:DeregisterTargets",
+      "elasticloadbalancing:DetachLoadBalancerFromSubnets", "elasticloadbalancing:ModifyListener", "elasticloadbalancing:ModifyLoadBalancerAttributes",
+      "elasticloadbalancing:ModifyTargetGroup", "elasticloadbalancing:ModifyTargetGroupAttributes", "elasticloadbalancing:RegisterInstancesWithLoadBalancer",
+      "elasticloadbalancing:RegisterTargets", "elasticloadbalancing:SetLoadBalancerPoliciesForBackendServer", "elasticloadbalancing:SetLoadBalancerPoliciesOfListener",
+    ], [arn("elasticloadbalancing", "*")]),
+    // AmazonEKSClusterPolicy updates groups; the cluster autoscaler scales and trims them (its
+    // own policy: only groups tagged for this cluster).
+    allow("AutoScalingGroupsInAccountRegion", ["autoscaling:UpdateAutoScalingGroup", "autoscaling:SetDesiredCapacity", "autoscaling:TerminateInstanceInAutoScalingGroup"], [arn("autoscaling", "autoScalingGroup:*:autoScalingGroupName/*")]),
+    // AmazonEKSWorkerNodePolicy (the node reads its cluster; EKS Pod Identity's agent) and the
+    // autoscaler's node group reads: this environment's cluster only.
+    allow("OwnCluster", ["eks:DescribeCluster", "eks:DescribeNodegroup", "eks-auth:AssumeRoleForPodIdentity"], [arn("eks", `cluster/${n.cluster}`), arn("eks", `nodegroup/${n.cluster}/*/*`)]),
     // AmazonEKSClusterPolicy reads keys (the cluster's secrets key).
-    { Sid: "DescribeKeys", Effect: "Allow", Action: ["kms:DescribeKey"], Resource: [arn("kms", "key/*")] },
-    {
-      // AmazonEC2ContainerRegistryReadOnly and the SageMaker role: pull only, from this region's
-      // registries of any account (the platform's repositories; EKS's add-on images and
-      // SageMaker's framework images live in AWS's accounts). No push, no repository change.
-      Sid: "PullImages",
-      Effect: "Allow",
-      Action: [
-        "ecr:BatchCheckLayerAvailability", "ecr:GetDownloadUrlForLayer", "ecr:BatchGetImage", "ecr:GetRepositoryPolicy", "ecr:DescribeRepositories", "ecr:ListImages",
-        "ecr:DescribeImages", "ecr:GetLifecyclePolicy", "ecr:GetLifecyclePolicyPreview", "ecr:ListTagsForResource", "ecr:DescribeImageScanFindings",
-      ],
-      Resource: [`arn:${partition}:ecr:${region}:*:repository/*`],
-    },
-    {
-      // The SageMaker role: objects of the platform's three buckets (never the state or backup bucket).
-      Sid: "PlatformObjects",
-      Effect: "Allow",
-      Action: ["s3:GetObject", "s3:PutObject", "s3:AbortMultipartUpload"],
-      Resource: platformBuckets.map((b) => `${b}/*`),
-    },
-    { Sid: "ListPlatformBuckets", Effect: "Allow", Action: ["s3:ListBucket"], Resource: platformBuckets },
-    {
-      // The SageMaker role: its training and endpoint logs.
-      Sid: "SageMakerLogs",
-      Effect: "Allow",
-      Action: ["logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogStreams"],
-      Resource: [arn("logs", "log-group:/aws/sagemaker/*")],
-    },
+    allow("DescribeKeys", ["kms:DescribeKey"], [arn("kms", "key/*")]),
+    // AmazonEC2ContainerRegistryReadOnly and the SageMaker role: pull only, from this region's
+    // registries of any account (the platform's repositories; EKS's add-on images and
+    // SageMaker's framework images live in AWS's accounts). No push, no repository change.
+    allow("PullImages", [
+      "ecr:BatchCheckLayerAvailability", "ecr:GetDownloadUrlForLayer", "ecr:BatchGetImage", "ecr:GetRepositoryPolicy", "ecr:DescribeRepositories", "ecr:ListImages",
+      "ecr:DescribeImages", "ecr:GetLifecyclePolicy", "ecr:GetLifecyclePolicyPreview", "ecr:ListTagsForResource", "ecr:DescribeImageScanFindings",
+    ], [`arn:${partition}:ecr:${region}:*:repository/*`]),
+    // The SageMaker role: objects of the platform's three buckets (never the state or backup bucket).
+    allow("PlatformObjects", ["s3:GetObject", "s3:PutObject", "s3:AbortMultipartUpload"], platformBuckets.map((b) => `${b}/*`)),
+    allow("ListPlatformBuckets", ["s3:ListBucket"], platformBuckets),
+    // The SageMaker role: its training and endpoint logs.
+    allow("SageMakerLogs", ["logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogStreams"], [arn("logs", "log-group:/aws/sagemaker/*")]),
     {
       // The one IAM action a compute role needs (AmazonEKSClusterPolicy): the load balancers'
       // service-linked role, which is AWS's own and grants the caller nothing.
