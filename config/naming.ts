@@ -31,6 +31,13 @@ export function names(cfg: Pick<EnvironmentConfig, "project" | "name" | "account
     /** Alias of the compute stack's KMS key: the key is recreated with every restore, its alias name is not. */
     computeKeyAlias: `alias/${prefix}-compute`,
     sagemakerRole: `${prefix}-sagemaker`,
+    /**
+     * The permissions boundary of every compute-stack role (cli/ops/compute-boundary.ts). The data
+     * stack owns it: deployed before compute, never by the compute lifetime's build, and kept
+     * while compute comes and goes.
+     */
+    computeBoundaryPolicy: `${prefix}-compute-boundary`,
+    computeBoundaryArn: `arn:aws:iam::${cfg.accountId}:policy/${prefix}-compute-boundary`,
     logGroups: {
       eks: `/aws/eks/${cluster}/cluster`,
       app: `/${cfg.project}/${cfg.name}/app`,

@@ -1,5 +1,9 @@
-/** Small IAM helpers: a role with a service (or federated) trust and inline least-privilege policy. */
-import { Construct } from "constructs";
+/**
+ * Small IAM helpers: a role with a service (or federated) trust and inline least-privilege
+ * policy, and the aspect that puts a permissions boundary on every role of a scope.
+ */
+import { IAspect } from "cdktf";
+import { Construct, IConstruct } from "constructs";
 import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
 import { IamRolePolicyAttachment } from "@cdktf/provider-aws/lib/iam-role-policy-attachment";
@@ -51,5 +55,23 @@ export class Role extends Construct {
     this.attachments = (props.managedPolicyArns ?? []).map(
       (arn) => new IamRolePolicyAttachment(this, `Attach-${arn.split("/").pop()}`, { role: this.role.name, policyArn: arn }),
     );
+  }
+}
+
+/**
+ * Sets `permissions_boundary` on every aws_iam_role under the scope it is added to, however the
+ * role was made (the Role construct or a plain IamRole), so a role added later cannot miss it:
+ *
+ *   Aspects.of(computeStack).add(new PermissionsBoundary(names.computeBoundaryArn));
+ *
+ * The rule RF_IAM_COMPUTE_BOUNDARY checks the synthesized result.
+ */
+export class PermissionsBoundary implements IAspect {
+  constructor(readonly policyArn: string) {
+    if (!/^arn:[a-z-]+:iam::(\d{12}|aws):policy\/.+/.test(policyArn)) throw new Error(`policyArn must be a managed policy ARN (arn:<partition>:iam::<account>:policy/<name>), got "${policyArn}"`);
+  }
+
+  visit(node: IConstruct): void {
+    if (node instanceof IamRole) node.permissionsBoundary = this.policyArn;
   }
 }

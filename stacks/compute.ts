@@ -2,10 +2,11 @@
  * `<env>-compute`: ephemeral. Teardown destroys it, restore deploys it again (by hand, or by the
  * compute lifetime's schedules). VPC with an S3 gateway endpoint and the configured egress (NAT
  * gateway, NAT instance or none), EKS with SPOT managed node groups, the cluster autoscaler's
- * IRSA role, and the SageMaker model, endpoint config and endpoint.
+ * IRSA role, and the SageMaker model, endpoint config and endpoint. Every IAM role here carries
+ * the permissions boundary the data stack owns (cli/ops/compute-boundary.ts).
  */
 import { Construct } from "constructs";
-import { TerraformOutput } from "cdktf";
+import { Aspects, TerraformOutput } from "cdktf";
 import { KmsKey } from "@cdktf/provider-aws/lib/kms-key";
 import { KmsAlias } from "@cdktf/provider-aws/lib/kms-alias";
 import { keyPolicy } from "../modules/kms";
@@ -13,7 +14,7 @@ import { PlatformStack, PlatformStackProps } from "./platform-stack";
 import { Network } from "../modules/network";
 import { EksCluster } from "../modules/eks-cluster";
 import { SpotNodeGroup } from "../modules/spot-node-group";
-import { Role } from "../modules/iam";
+import { PermissionsBoundary, Role } from "../modules/iam";
 import { SageMakerEndpoint } from "../modules/sagemaker-endpoint";
 import { scheduleTags } from "../modules/tags";
 import { clusterAutoscalerStatements } from "../k8s/cluster-autoscaler";
@@ -26,6 +27,9 @@ export class ComputeStack extends PlatformStack {
     const cfg = this.config;
     const n = this.names;
     const arn = (service: string, resource: string) => `arn:aws:${service}:${cfg.region}:${cfg.accountId}:${resource}`;
+    // Every role of this stack is bounded by the data stack's policy: the compute lifetime's build
+    // recreates these roles nightly and may do so only with this boundary (cli/ops/iam.ts).
+    Aspects.of(this).add(new PermissionsBoundary(n.computeBoundaryArn));
 
     const network = new Network(this, "Network", {
       name: n.prefix,

@@ -1,11 +1,14 @@
 /**
  * `<env>-data`: persistent. Buckets that tier themselves down, ECR with expiring images, the
- * alert topic, budget, anomaly detection, cost-allocation tags and the log groups that must
- * outlive compute. A teardown never destroys this stack unless asked.
+ * alert topic, budget, anomaly detection, cost-allocation tags, the log groups that must
+ * outlive compute, and the permissions boundary of the compute stack's roles (here because this
+ * stack deploys before compute, is never the compute lifetime's build to deploy, and stays while
+ * compute comes and goes). A teardown never destroys this stack unless asked.
  */
 import { Construct } from "constructs";
 import { TerraformOutput } from "cdktf";
 import { CeCostAllocationTag } from "@cdktf/provider-aws/lib/ce-cost-allocation-tag";
+import { IamPolicy } from "@cdktf/provider-aws/lib/iam-policy";
 import { PlatformStack, PlatformStackProps } from "./platform-stack";
 import { LifecycleRuleProps, StorageClass, TieredBucket } from "../modules/tiered-bucket";
 import { EcrRepository } from "../modules/ecr-repository";
@@ -14,6 +17,8 @@ import { Budget } from "../modules/budget";
 import { AnomalyMonitor } from "../modules/anomaly-monitor";
 import { LogGroup } from "../modules/log-group";
 import { REQUIRED_TAG_KEYS } from "../modules/tags";
+import { policyJson } from "../modules/iam";
+import { computeBoundaryStatements } from "../cli/ops/compute-boundary";
 
 /** The mission's per-prefix lifecycle, applied to every platform bucket. */
 export const MISSION_LIFECYCLE_RULES: readonly LifecycleRuleProps[] = [
@@ -99,6 +104,14 @@ export class DataStack extends PlatformStack {
     new LogGroup(this, "AppLogs", { name: n.logGroups.app, retentionInDays, logGroupClass: cls.app });
     new LogGroup(this, "TrainingLogs", { name: n.logGroups.training, retentionInDays, logGroupClass: cls.training });
     new LogGroup(this, "EndpointLogs", { name: n.logGroups.endpoint, retentionInDays, logGroupClass: cls.endpoint });
+
+    // The ceiling of every compute role; the compute lifetime's build may create those roles only
+    // with it (cli/ops/compute-boundary.ts, cli/ops/iam.ts).
+    new IamPolicy(this, "ComputeBoundary", {
+      name: n.computeBoundaryPolicy,
+      description: `${n.prefix}: permissions boundary of the compute stack's roles`,
+      policy: policyJson(computeBoundaryStatements(cfg)),
+    });
 
     new TerraformOutput(this, "data_bucket", { value: this.buckets.data.bucket.bucket });
     new TerraformOutput(this, "models_bucket", { value: this.buckets.models.bucket.bucket });

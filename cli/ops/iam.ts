@@ -25,9 +25,13 @@
  *    policies, its project, the schedules that start it and the ops stack's other roles.
  * Resource "*" is used only for actions IAM cannot scope (policy/rules/iam-wildcard-resource.ts).
  *
- * What it does not bound: the content of the inline policies it writes on the compute stack's
- * roles (IAM has no condition on a policy's text). A permissions boundary on those roles would;
- * see README "Compute lifetime", "What the build's role can do".
+ *  - not above the boundary: it may create a compute role, write or remove its inline policies
+ *    and attach or detach its managed policies only while the role carries the permissions
+ *    boundary `names(cfg).computeBoundaryArn` (cli/ops/compute-boundary.ts, owned by the data
+ *    stack), may never remove that boundary, and may never change the boundary policy. IAM has
+ *    no condition on a policy's text, so the content of the inline policies it writes is bounded
+ *    by the boundary instead: whatever it writes, a compute role can do no more than the boundary
+ *    allows. See README "Compute lifetime", "What the build's role can do".
  */
 import type { PolicyStatement } from "../../lambda/scheduler/iam";
 import type { EnvironmentConfig } from "../../config/types";
@@ -62,9 +66,16 @@ const EC2_CHANGE_ACTIONS = [
 ];
 
 const IAM_ROLE_ACTIONS = [
-  "iam:CreateRole", "iam:GetRole", "iam:DeleteRole", "iam:TagRole", "iam:UntagRole", "iam:UpdateRole", "iam:UpdateRoleDescription", "iam:UpdateAssumeRolePolicy",
-  "iam:ListRolePolicies", "iam:ListAttachedRolePolicies", "iam:ListInstanceProfilesForRole", "iam:PutRolePolicy", "iam:GetRolePolicy", "iam:DeleteRolePolicy",
+  "iam:GetRole", "iam:DeleteRole", "iam:TagRole", "iam:UntagRole", "iam:UpdateRole", "iam:UpdateRoleDescription", "iam:UpdateAssumeRolePolicy",
+  "iam:ListRolePolicies", "iam:ListAttachedRolePolicies", "iam:ListInstanceProfilesForRole", "iam:GetRolePolicy",
 ];
+
+/**
+ * Role actions that create a role or change its permissions: allowed on the compute roles only
+ * with the compute boundary. For PutRolePermissionsBoundary the condition key is the boundary
+ * being set; for the others, the boundary the role has (or, for CreateRole, is created with).
+ */
+export const BOUNDED_ROLE_ACTIONS = ["iam:CreateRole", "iam:PutRolePolicy", "iam:DeleteRolePolicy", "iam:PutRolePermissionsBoundary"];
 
 /** Everything that would change a role's permissions: denied on the build's own role and the ops stack's roles. */
 export const PERMISSION_CHANGING_ACTIONS = [
@@ -91,6 +102,7 @@ export function computeLifetimePolicyStatements(cfg: LifetimePolicyConfig, parti
   const state = (kind: string) => `${bucket}/${n.stateKey(kind)}`;
   const envTagged = { StringEquals: { "aws:ResourceTag/Environment": env } };
   const roles = computeRoleNames(cfg);
+  const boundary = iam(`policy/${n.computeBoundaryPolicy}`);
   const passTo = (sid: string, role: string, service: string): PolicyStatement => ({
     Sid: sid,
     Effect: "Allow",
@@ -223,12 +235,27 @@ export function computeLifetimePolicyStatements(cfg: LifetimePolicyConfig, parti
     },
     { Sid: "ComputeRoles", Effect: "Allow", Action: IAM_ROLE_ACTIONS, Resource: roles.map((r) => iam(`role/${r}`)) },
     {
+      // iam:PermissionsBoundary on these actions is how AWS lets a principal create roles and
+      // write their policies without handing out more than a ceiling: IAM User Guide,
+      // "Permissions boundaries for IAM entities", delegating responsibility to others
+      // (https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies_boundaries.html) and the
+      // key's entry in "IAM and AWS STS condition context keys"
+      // (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_iam-condition-keys.html#ck_PermissionsBoundary).
+      Sid: "ComputeRolesWithinBoundary",
+      Effect: "Allow",
+      Action: BOUNDED_ROLE_ACTIONS,
+      Resource: roles.map((r) => iam(`role/${r}`)),
+      Condition: { StringEquals: { "iam:PermissionsBoundary": boundary } },
+    },
+    {
       Sid: "ComputeRolesManagedPolicies",
       Effect: "Allow",
       Action: ["iam:AttachRolePolicy", "iam:DetachRolePolicy"],
       Resource: roles.map((r) => iam(`role/${r}`)),
-      Condition: { ArnEquals: { "iam:PolicyARN": [...COMPUTE_MANAGED_POLICIES] } },
+      Condition: { ArnEquals: { "iam:PolicyARN": [...COMPUTE_MANAGED_POLICIES] }, StringEquals: { "iam:PermissionsBoundary": boundary } },
     },
+    // a role without its boundary would be unbounded: never, whatever an Allow says
+    { Sid: "DenyRemovingComputeBoundary", Effect: "Deny", Action: ["iam:DeleteRolePermissionsBoundary"], Resource: roles.map((r) => iam(`role/${r}`)) },
     {
       Sid: "NatInstanceProfile",
       Effect: "Allow",
@@ -274,7 +301,11 @@ export function computeLifetimePolicyStatements(cfg: LifetimePolicyConfig, parti
       Sid: "DenyOwnAndOpsPermissions",
       Effect: "Deny",
       Action: PERMISSION_CHANGING_ACTIONS,
-      Resource: [iam(`role/${n.lifetimeRole}`), iam(`policy/${n.lifetimeRole}-*`), iam(`role/${n.lifetimeScheduleRole}`), iam(`role/${n.schedulerFunction}`)],
+      // the compute boundary too: a build that could rewrite it could raise every compute role's ceiling
+      Resource: [
+        iam(`role/${n.lifetimeRole}`), iam(`policy/${n.lifetimeRole}-*`), iam(`role/${n.lifetimeScheduleRole}`), iam(`role/${n.schedulerFunction}`),
+        boundary,
+      ],
     },
     {
       // the scheduler's schedule role: passed back unchanged on resume, never changed

@@ -5,6 +5,7 @@ import { Ecr } from "./ecr";
 import { EksCluster } from "./eks-cluster";
 import { EksVersion } from "./eks-version";
 import { IamAdmin } from "./iam-admin";
+import { IamComputeBoundary } from "./iam-compute-boundary";
 import { IamPassRole } from "./iam-pass-role";
 import { IamTrust } from "./iam-trust";
 import { IamUsersGroups } from "./iam-users-groups";
@@ -33,7 +34,7 @@ export const RULES: readonly Rule[] = [
   Ecr,
   EksCluster, EksVersion, Ec2LaunchTemplate,
   LambdaFunction, LambdaPermission, LogRetention,
-  IamAdmin, IamWildcardAction, IamWildcardResource, IamTrust, IamUsersGroups, IamPassRole,
+  IamAdmin, IamWildcardAction, IamWildcardResource, IamTrust, IamUsersGroups, IamPassRole, IamComputeBoundary,
   KmsKey, KmsEndpointGrant,
   Sqs, Sns, SnsAlertPublishers,
   SageMaker, RequiredTags, SpotOutsideProd,

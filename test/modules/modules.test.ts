@@ -1,4 +1,4 @@
-import { Testing, TerraformStack } from "cdktf";
+import { Aspects, Testing, TerraformStack } from "cdktf";
 import { Construct } from "constructs";
 import { S3BucketLifecycleConfiguration } from "@cdktf/provider-aws/lib/s3-bucket-lifecycle-configuration";
 import { S3BucketIntelligentTieringConfiguration } from "@cdktf/provider-aws/lib/s3-bucket-intelligent-tiering-configuration";
@@ -31,6 +31,7 @@ import { CostReaderRole } from "../../modules/cost-reader-role";
 import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
 import { costReportPolicyStatements } from "../../cost/iam";
+import { PermissionsBoundary, Role } from "../../modules/iam";
 
 const BUNDLE = `${__dirname}/../fixtures/scheduler.zip`;
 
@@ -422,5 +423,25 @@ describe("log class and support tier (issue 12)", () => {
     expect(groups.find((g) => g.name === "/a").log_group_class).toBe("INFREQUENT_ACCESS");
     expect(groups.find((g) => g.name === "/b").log_group_class).toBeUndefined();
     expect(() => synth((s) => new LogGroup(s, "X", { name: "/c", retentionInDays: 7, logGroupClass: "COLD" as never }))).toThrow(/logGroupClass must be one of STANDARD, INFREQUENT_ACCESS, got COLD/);
+  });
+});
+
+describe("PermissionsBoundary", () => {
+  const arn = "arn:aws:iam::111111111111:policy/acme-dev-compute-boundary";
+  test("sets permissions_boundary on every role under the scope, through Role or a plain IamRole", () => {
+    const out = JSON.parse(
+      synth((scope) => {
+        Aspects.of(scope).add(new PermissionsBoundary(arn));
+        new Role(scope, "Made", { name: "made", assumedBy: "ec2.amazonaws.com" });
+        new IamRole(scope, "Plain", { name: "plain", assumeRolePolicy: "{}" });
+      }),
+    );
+    expect(Object.values(out.resource.aws_iam_role).map((r) => (r as { permissions_boundary?: string }).permissions_boundary)).toEqual([arn, arn]);
+  });
+
+  test("fails when the ARN is not a managed policy's", () => {
+    expect(() => new PermissionsBoundary("arn:aws:iam::111111111111:role/x")).toThrow(
+      'policyArn must be a managed policy ARN (arn:<partition>:iam::<account>:policy/<name>), got "arn:aws:iam::111111111111:role/x"',
+    );
   });
 });

@@ -351,6 +351,24 @@ const CASES: Record<string, Cases> = {
     good: [c("named role to one service", one(rolePolicy(pj([allow("iam:PassRole", "arn:aws:iam::111111111111:role/sm", { Condition: { StringEquals: { "iam:PassedToService": "sagemaker.amazonaws.com" } } })]))))],
     bad: [c("any role", one(rolePolicy(pj([allow("IAM:PassRole", "*")])))), c("named role, any service", one(rolePolicy(pj([allow("iam:Pass*", "arn:aws:iam::111111111111:role/sm")]))))],
   },
+  RF_IAM_COMPUTE_BOUNDARY: (() => {
+    const role = (attrs: Record<string, unknown>) => ({ aws_iam_role: { r: { name: "node", assume_role_policy: pj([{ Effect: "Allow", Principal: { Service: "ec2.amazonaws.com" }, Action: "sts:AssumeRole" }]), ...attrs } } });
+    const boundary = "arn:aws:iam::111111111111:policy/acme-dev-compute-boundary";
+    return {
+      good: [
+        c("compute role with the boundary", { "dev-compute": { resource: role({ permissions_boundary: boundary }) } }),
+        c("boundary by reference to a managed policy", {
+          "dev-compute": { resource: { ...role({ permissions_boundary: ref("aws_iam_policy.b", "arn") }), aws_iam_policy: { b: { name: "b", policy: pj([allow("ec2:DescribeInstances")]) } } } },
+        }),
+        c("a role outside a compute stack needs none", { "dev-ops": { resource: role({}) } }),
+      ],
+      bad: [
+        c("compute role without a boundary", { "dev-compute": { resource: role({}) } }),
+        c("an AWS-managed policy as boundary", { "dev-compute": { resource: role({ permissions_boundary: "arn:aws:iam::aws:policy/PowerUserAccess" }) } }),
+        c("another account's policy", { "dev-compute": { resource: role({ permissions_boundary: "arn:aws:iam::999999999999:policy/acme-dev-compute-boundary" }) } }),
+      ],
+    };
+  })(),
   // KMS, SQS, SNS
   CKV_AWS_7: { good: [c("rotation on", one(key())), c("asymmetric keys cannot rotate", one(key({ enable_key_rotation: false, customer_master_key_spec: "RSA_2048" })))], bad: [c("rotation off", one(key({ enable_key_rotation: false })))] },
   CKV2_AWS_64: {

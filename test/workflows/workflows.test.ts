@@ -121,4 +121,15 @@ describe("workflows", () => {
     expect(wf.concurrency["cancel-in-progress"]).toBe(false);
     for (const env of ["dev", "staging", "prod"]) expect(JSON.stringify(wf.jobs[`deploy-${env}`].steps)).toContain("npx cdktf deploy");
   });
+
+  test("deploy.yml: data deploys on its own before compute (the compute roles' boundary must exist when they are created)", () => {
+    const wf = parse(text("deploy.yml"));
+    for (const env of ["dev", "staging", "prod"]) {
+      const run: string = wf.jobs[`deploy-${env}`].steps.find((s: any) => s.name === "cdktf deploy").run;
+      const deploys = run.split("\n").filter((l) => l.trim().startsWith("npx cdktf deploy")).map((l) => l.trim());
+      expect(deploys[0]).toBe('npx cdktf deploy "${ENV_NAME}-data" --auto-approve');
+      for (const d of deploys.slice(1)) expect(d).not.toContain("-data");
+      expect(deploys.filter((d) => d.includes("-compute"))).toHaveLength(1);
+    }
+  });
 });

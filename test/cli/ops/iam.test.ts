@@ -8,7 +8,8 @@
 import { actionMatches, resourceMatches } from "../../../terraform";
 import { ENVIRONMENTS } from "../../../config";
 import { names } from "../../../config/naming";
-import { COMPUTE_MANAGED_POLICIES, computeLifetimePolicyStatements, computeRoleNames, PERMISSION_CHANGING_ACTIONS, policyDocuments } from "../../../cli/ops/iam";
+import { BOUNDED_ROLE_ACTIONS, COMPUTE_MANAGED_POLICIES, computeLifetimePolicyStatements, computeRoleNames, PERMISSION_CHANGING_ACTIONS, policyDocuments } from "../../../cli/ops/iam";
+import { allows } from "../../iam-eval";
 import { UNSCOPABLE_ACTIONS } from "../../../policy/rules/iam-wildcard-resource";
 import type { PolicyStatement } from "../../../lambda/scheduler/iam";
 
@@ -59,7 +60,10 @@ describe("the compute lifetime's role: what its job needs", () => {
     expect(allowed("kms:ScheduleKeyDeletion", `arn:aws:kms:${R}:${A}:key/k`)!.Condition).toEqual({ StringEquals: { "aws:ResourceTag/Environment": "dev" } });
     expect(allowed("kms:CreateKey", "*")!.Condition).toEqual({ StringEquals: { "aws:RequestTag/Environment": "dev" } });
     expect(allowed("iam:PassRole", `arn:aws:iam::${A}:role/${n.sagemakerRole}`)!.Condition).toEqual({ StringEquals: { "iam:PassedToService": "sagemaker.amazonaws.com" } });
-    expect(allowed("iam:AttachRolePolicy", `arn:aws:iam::${A}:role/${n.prefix}-node`)!.Condition).toEqual({ ArnEquals: { "iam:PolicyARN": [...COMPUTE_MANAGED_POLICIES] } });
+    expect(allowed("iam:AttachRolePolicy", `arn:aws:iam::${A}:role/${n.prefix}-node`)!.Condition).toEqual({
+      ArnEquals: { "iam:PolicyARN": [...COMPUTE_MANAGED_POLICIES] },
+      StringEquals: { "iam:PermissionsBoundary": n.computeBoundaryArn },
+    });
     const ec2Writes = statements.filter((s) => s.Effect === "Allow" && s.Action.some((a) => /^ec2:(?!Describe)/.test(a)));
     for (const s of ec2Writes) {
       if (s.Sid === "Ec2LaunchFromTemplates") continue; // the validation Auto Scaling and EKS make of a launch template
@@ -144,6 +148,52 @@ describe("the compute lifetime's role: never its own permissions", () => {
     ["iam:CreatePolicyVersion", `arn:aws:iam::${A}:policy/${n.lifetimeRole}-2`],
   ])("denies %s on %s (what starts it, what alerts on it, what it could assume)", (action, resource) => {
     expect(allowed(action, resource)).toBeUndefined();
+  });
+});
+
+describe("the compute lifetime's role: not above the compute boundary (conditions evaluated as IAM would)", () => {
+  const boundary = n.computeBoundaryArn;
+  const role = (name: string) => `arn:aws:iam::${A}:role/${name}`;
+  const computeRoles = computeRoleNames(dev).map(role);
+  const attach = (policy: string, pb?: string) => ({ "iam:PolicyARN": policy, ...(pb ? { "iam:PermissionsBoundary": pb } : {}) });
+
+  test.each(computeRoles.map((r) => [r]))("creates %s and writes, removes and attaches its policies only with the boundary", (r) => {
+    for (const action of BOUNDED_ROLE_ACTIONS) {
+      expect({ action, withBoundary: allows(statements, action, r, { "iam:PermissionsBoundary": boundary }) }).toEqual({ action, withBoundary: true });
+      expect({ action, without: allows(statements, action, r, {}) }).toEqual({ action, without: false });
+      expect({ action, another: allows(statements, action, r, { "iam:PermissionsBoundary": `arn:aws:iam::${A}:policy/other` }) }).toEqual({ action, another: false });
+      // the same name in another account's boundary ARN is another policy
+      expect(allows(statements, action, r, { "iam:PermissionsBoundary": `arn:aws:iam::222222222222:policy/${n.computeBoundaryPolicy}` })).toBe(false);
+    }
+    for (const action of ["iam:AttachRolePolicy", "iam:DetachRolePolicy"]) {
+      expect(allows(statements, action, r, attach(COMPUTE_MANAGED_POLICIES[0], boundary))).toBe(true);
+      expect(allows(statements, action, r, attach(COMPUTE_MANAGED_POLICIES[0]))).toBe(false);
+      expect(allows(statements, action, r, attach("arn:aws:iam::aws:policy/AdministratorAccess", boundary))).toBe(false);
+    }
+  });
+
+  test("never removes the boundary from a compute role, even if an Allow for it were added", () => {
+    const widened: PolicyStatement[] = [...statements, { Sid: "Oops", Effect: "Allow", Action: ["iam:DeleteRolePermissionsBoundary"], Resource: [`arn:aws:iam::${A}:role/*`] }];
+    for (const r of computeRoles) {
+      expect(allows(statements, "iam:DeleteRolePermissionsBoundary", r, { "iam:PermissionsBoundary": boundary })).toBe(false);
+      expect(allows(widened, "iam:DeleteRolePermissionsBoundary", r, { "iam:PermissionsBoundary": boundary })).toBe(false);
+    }
+  });
+
+  test.each(PERMISSION_CHANGING_ACTIONS.map((a) => [a]))("denies %s on the boundary policy itself, even if an Allow were added", (action) => {
+    const widened: PolicyStatement[] = [...statements, { Sid: "Oops", Effect: "Allow", Action: [action], Resource: [`arn:aws:iam::${A}:policy/*`] }];
+    expect(allows(widened, action, boundary, { "iam:PermissionsBoundary": boundary })).toBe(false);
+  });
+
+  test("touches no role outside the compute stack's, with or without the boundary", () => {
+    const roleActions = [...BOUNDED_ROLE_ACTIONS, "iam:AttachRolePolicy", "iam:DetachRolePolicy", "iam:DeleteRole", "iam:UpdateAssumeRolePolicy", "iam:TagRole", "iam:GetRole"];
+    const others = [n.lifetimeRole, n.schedulerFunction, n.costReaderRole, `${n.prefix}-admin`, `${n.prefix}-node2`, "Admin", `${names(ENVIRONMENTS.staging).prefix}-node`].map(role);
+    for (const r of others) {
+      for (const action of roleActions) {
+        const ctx = { "iam:PermissionsBoundary": boundary, "iam:PolicyARN": COMPUTE_MANAGED_POLICIES[0] };
+        expect({ r, action, allowed: allows(statements, action, r, ctx) }).toEqual({ r, action, allowed: false });
+      }
+    }
   });
 });
 
