@@ -6,7 +6,7 @@
  * scheduled build). A shell with SANDBOX_ENDPOINT but without these would hand Terraform the
  * engineer's own AWS credentials and AWS's own endpoints.
  */
-import { EMULATOR_CREDENTIALS } from "../lambda/shared/aws-client";
+import { emulatorProcessEnv } from "../lambda/shared/aws-client";
 
 /** What is wrong with `env` for Terraform against the emulator at `endpoint`: one line each, naming the variable. */
 export function sandboxShellProblems(endpoint: string, env: NodeJS.ProcessEnv): string[] {
@@ -19,9 +19,13 @@ export function sandboxShellProblems(endpoint: string, env: NodeJS.ProcessEnv): 
     problems.push("AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY must be set: the sandbox stacks take their credentials from the environment (the emulator's administrator, or a role session)");
   }
   if (problems.length) {
-    problems.push(
-      `export AWS_ENDPOINT_URL=${endpoint} AWS_ACCESS_KEY_ID=${EMULATOR_CREDENTIALS.accessKeyId} AWS_SECRET_ACCESS_KEY=${EMULATOR_CREDENTIALS.secretAccessKey} AWS_REGION=us-east-1   # the emulator's administrator`,
-    );
+    problems.push(`${sandboxShellExports(endpoint)}   # the emulator's administrator`);
   }
   return problems;
+}
+
+/** The shell line that sets up a sandbox cdktf run against `endpoint`: the same settings npm start and the ops CLI give cdktf. */
+export function sandboxShellExports(endpoint: string, region = "us-east-1"): string {
+  const { AWS_ENDPOINT_URL, ...rest } = emulatorProcessEnv(endpoint, region);
+  return `export ${Object.entries({ AWS_ENDPOINT_URL, ...rest }).map(([k, v]) => `${k}=${v}`).join(" ")}`;
 }

@@ -29,6 +29,7 @@ import { loadEnvironment } from "../config";
 import { names } from "../config/naming";
 import { EnvironmentConfig } from "../config/types";
 import { checkEmulatorInstalled, Emulator, emulatorEnv, startEmulator } from "./emulator";
+import { sandboxShellExports } from "../config/sandbox-shell";
 import { awsClientConfig } from "../lambda/shared/aws-client";
 import { deploymentChecks } from "./verify";
 import { assertTerraform, ensureMirrorEnv, MIRROR_ENV, terraformEnv } from "../tools/terraform-cli";
@@ -291,7 +292,7 @@ export async function runSandbox(opts: SandboxOptions = {}): Promise<SandboxRepo
     else if (emulator) {
       log(`\nemulator left running at ${endpoint} (pid ${emulator.pid}, log ${emulator.logFile}); this run's directory ${path.relative(REPO_ROOT, outdir)} is kept`);
       log(`   use it: SANDBOX_ENDPOINT=${endpoint} npm run ops -- teardown sandbox`);
-      log(`   cdktf by hand: export SANDBOX_ENDPOINT=${endpoint} ${Object.entries(emulatorEnv(endpoint!)).map(([k, v]) => `${k}=${v}`).join(" ")} PLATFORM_ENVS=sandbox`);
+      log(`   cdktf by hand: ${sandboxShellExports(endpoint!)} SANDBOX_ENDPOINT=${endpoint} PLATFORM_ENVS=sandbox`);
       log(`   stop it: kill ${emulator.pid}`);
     }
     if (ownDir && !opts.keepEmulator) fs.rmSync(outdir, { recursive: true, force: true });
