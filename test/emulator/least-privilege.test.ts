@@ -78,6 +78,17 @@ const withoutAction = (statements: readonly PolicyStatement[], action: string) =
 const schedulerStatements = () => schedulerStatementsFor(cfg);
 const costStatements = () => costReportPolicyStatements({ region: cfg.region, accountId: cfg.accountId });
 
+/** Python lines run with `c`, a botocore client of `service` signed as `session` (botocore, like the Go SDK in Terraform's provider, signs no x-amz-content-sha256). */
+function botocore(session: RoleSession, service: string, ...lines: string[]) {
+  const { accessKeyId, secretAccessKey, sessionToken } = session.credentials;
+  const script = [
+    "import boto3, sys",
+    `c = boto3.client('${service}', region_name='us-east-1', endpoint_url=sys.argv[1], aws_access_key_id=sys.argv[2], aws_secret_access_key=sys.argv[3], aws_session_token=sys.argv[4])`,
+    ...lines,
+  ].join("\n");
+  return spawnSync(process.env.PYTHON ?? "python3", ["-c", script, s.emu.endpoint, accessKeyId, secretAccessKey, sessionToken!], { encoding: "utf8" });
+}
+
 /** The decisions the emulator made for `session` (or a principal ARN) while `fn` ran. */
 async function during<T>(session: RoleSession | string, fn: () => Promise<T>): Promise<{ value: T; calls: Awaited<ReturnType<typeof decisionsSince>>["decisions"] }> {
   const mark = (await decisionsSince(s.emu.endpoint, Number.MAX_SAFE_INTEGER)).last;
@@ -152,13 +163,7 @@ describe("the emulator enforces IAM for role sessions", () => {
   test("a bodyless GET signed without x-amz-content-sha256 (as the Go SDK in Terraform's provider and botocore sign) passes the signature check", () => {
     // The JS SDK signs the empty payload's hash as a header; the Go SDK does not, and moto then
     // signed the request's headers as its payload (SignatureDoesNotMatch on every Terraform read).
-    const script = [
-      "import boto3, json, sys",
-      "c = boto3.client('eks', region_name='us-east-1', endpoint_url=sys.argv[1], aws_access_key_id=sys.argv[2], aws_secret_access_key=sys.argv[3], aws_session_token=sys.argv[4])",
-      "print(json.dumps(c.list_clusters()['clusters']))",
-    ].join("\n");
-    const { accessKeyId, secretAccessKey, sessionToken } = nothing.credentials;
-    const out = spawnSync(process.env.PYTHON ?? "python3", ["-c", script, s.emu.endpoint, accessKeyId, secretAccessKey, sessionToken!], { encoding: "utf8" });
+    const out = botocore(nothing, "eks", "import json", "print(json.dumps(c.list_clusters()['clusters']))");
     expect(out.stderr).not.toMatch(/SignatureDoesNotMatch/);
     expect(out.status).toBe(0);
     expect(JSON.parse(out.stdout)).toEqual(expect.any(Array));
@@ -217,12 +222,12 @@ describe("the emulator enforces IAM for role sessions", () => {
     expect(denied?.name).toBe("AccessDenied");
     expect(denied?.message).toMatch(/iam:GetRole on resource: arn:aws:iam::\d+:role\/only-list-clusters/);
     // the body as the Go SDK's awsquery reader wants it: one Error under ErrorResponse
-    const raw = spawnSync(process.env.PYTHON ?? "python3", ["-c", [
-      "import boto3, sys",
-      "c = boto3.client('iam', region_name='us-east-1', endpoint_url=sys.argv[1], aws_access_key_id=sys.argv[2], aws_secret_access_key=sys.argv[3], aws_session_token=sys.argv[4])",
+    const raw = botocore(
+      nothing,
+      "iam",
       "c.meta.events.register('after-call.iam.GetRole', lambda http_response, **kw: print(http_response.text))",
       "try: c.get_role(RoleName='only-list-clusters')\nexcept Exception: pass",
-    ].join("\n"), s.emu.endpoint, nothing.credentials.accessKeyId, nothing.credentials.secretAccessKey, nothing.credentials.sessionToken!], { encoding: "utf8" });
+    );
     expect(raw.stdout).toMatch(/<ErrorResponse><Error><Type>Sender<\/Type><Code>AccessDenied<\/Code>/);
     const log = (await decisionsSince(s.emu.endpoint, mark)).decisions.filter((d) => d.principal === nothing.principalArn);
     expect(log.map((d) => [d.action, d.decision])).toEqual([["iam:GetUser", "invalid"], ["iam:GetRole", "implicit-deny"], ["iam:GetRole", "implicit-deny"]]);
