@@ -66,6 +66,11 @@ export interface Decisions {
 
 const REGION = "us-east-1";
 
+/** The sequence number of the emulator's last decision: pass it to decisionsSince to see only what comes after. */
+export async function lastDecision(endpoint: string): Promise<number> {
+  return (await decisionsSince(endpoint, Number.MAX_SAFE_INTEGER)).last;
+}
+
 /** The emulator's decisions after `since` (0: all it kept). */
 export async function decisionsSince(endpoint: string, since = 0): Promise<Decisions> {
   let res: Response;
@@ -185,7 +190,7 @@ export async function leastPrivilegePhase(cfg: EnvironmentConfig, endpoint: stri
   const lambdaTrust = trustedPrincipals(scheduler.trust);
   if (!lambdaTrust.includes("lambda.amazonaws.com")) throw new Error(`${scheduler.roleName} trusts ${lambdaTrust.join(", ") || "nobody"}, not lambda.amazonaws.com`);
   say(`${scheduler.roleName} (trusts ${lambdaTrust.join(", ")}): ${await expectDenied(endpoint, scheduler)}`);
-  let mark = (await decisionsSince(endpoint, Number.MAX_SAFE_INTEGER)).last;
+  let mark = await lastDecision(endpoint);
   for (const action of ["stop", "start"] as const) {
     let summary: Summary;
     try {
@@ -213,7 +218,7 @@ export async function leastPrivilegePhase(cfg: EnvironmentConfig, endpoint: stri
   const unexpected = readerTrust.filter((p) => !cfg.costReaders.includes(p));
   if (unexpected.length || !readerTrust.length) throw new Error(`${reader.roleName} trusts ${readerTrust.join(", ") || "nobody"}; the config names ${cfg.costReaders.join(", ")}`);
   say(`${reader.roleName} (trusts ${readerTrust.join(", ")})`);
-  mark = (await decisionsSince(endpoint, Number.MAX_SAFE_INTEGER)).last;
+  mark = await lastDecision(endpoint);
   const report = await costReport({ env: cfg.name, emulatorEndpoint: endpoint, credentials: reader.credentials });
   if (report.errors.length) throw new Error(`cost report as ${reader.roleName} reported errors: ${report.errors.join("; ")}`);
   say(`cost report as ${reader.roleName}: $${report.totalUsd.toFixed(2)} over ${report.period.days} days, ${report.recommendations.length} recommendation(s), no errors`);

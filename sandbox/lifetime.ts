@@ -29,7 +29,7 @@ import { names } from "../config/naming";
 import type { EnvironmentConfig } from "../config/types";
 import { AwsCredentials, awsClientConfig } from "../lambda/shared/aws-client";
 import { lifetimeActionOf, lifetimeCommand, LifetimeAction } from "../modules/lifetime-build";
-import { assumeRole, decisionsSince, judge, trustedPrincipals } from "./least-privilege";
+import { assumeRole, decisionsSince, judge, lastDecision, trustedPrincipals } from "./least-privilege";
 
 // Europe/London, British Summer Time (UTC+1); 2026-12-28 is a skip date (England and Wales bank holiday)
 export const MONDAY_1700 = new Date("2026-06-01T16:00:00Z");
@@ -92,8 +92,6 @@ async function lifetimeRoleTrust(d: Drive): Promise<void> {
   d.say(`the builds run as ${role.roleName} (trusts ${trusted.join(", ")}), IAM enforced: every call of theirs must be allowed`);
 }
 
-const lastDecision = async (d: Drive) => (await decisionsSince(d.endpoint, Number.MAX_SAFE_INTEGER)).last;
-
 /** What the schedule sends: StartBuild of its target project with its input. The emulator records the build; it does not run it. */
 async function startBuildAsScheduled(d: Drive, action: LifetimeAction): Promise<string> {
   const n = names(d.cfg);
@@ -130,7 +128,7 @@ export async function scheduledEvening(d: Drive): Promise<void> {
   d.say(`19:00 scheduler stop: nothing done (${stop.skipped.slice(0, 60)}...)`);
 
   await lifetimeRoleTrust(d);
-  const mark = await lastDecision(d);
+  const mark = await lastDecision(d.endpoint);
   if ((await scheduledBuild(d, "teardown", MONDAY_1900)) !== 0) throw new Error("the held scheduled teardown exited non-zero");
   await lastRun(d, { action: "teardown", result: "skipped", state: "fully up" }, "19:00 teardown under the keep-alive");
 
@@ -148,7 +146,7 @@ export async function scheduledEvening(d: Drive): Promise<void> {
  */
 export async function scheduledMorning(d: Drive): Promise<void> {
   const n = names(d.cfg);
-  const mark = await lastDecision(d);
+  const mark = await lastDecision(d.endpoint);
   if ((await scheduledBuild(d, "restore", BANK_HOLIDAY_0631)) !== 0) throw new Error("the bank-holiday restore exited non-zero");
   await lastRun(d, { action: "restore", result: "skipped", state: "fully down" }, "06:30 restore on 2026-12-28 (a skip date)");
 

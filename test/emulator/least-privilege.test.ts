@@ -30,7 +30,7 @@ import { teardown } from "../../cli/ops/teardown";
 import { opsContext } from "../../cli/ops/context";
 import { main as opsMain } from "../../cli/ops";
 import { restore } from "../../cli/ops/restore";
-import { assumeRole, decisionsSince, judge, opsContextAsRole, RoleSession, trustedPrincipals } from "../../sandbox/least-privilege";
+import { assumeRole, decisionsSince, judge, lastDecision, opsContextAsRole, RoleSession, trustedPrincipals } from "../../sandbox/least-privilege";
 import { opsFixtures, opsSuite } from "../cli/ops/helpers";
 import { computeLifetimePolicyStatements } from "../../cli/ops/iam";
 import { lifetimeCommand } from "../../modules/lifetime-build";
@@ -91,7 +91,7 @@ function botocore(session: RoleSession, service: string, ...lines: string[]) {
 
 /** The decisions the emulator made for `session` (or a principal ARN) while `fn` ran. */
 async function during<T>(session: RoleSession | string, fn: () => Promise<T>): Promise<{ value: T; calls: Awaited<ReturnType<typeof decisionsSince>>["decisions"] }> {
-  const mark = (await decisionsSince(s.emu.endpoint, Number.MAX_SAFE_INTEGER)).last;
+  const mark = await lastDecision(s.emu.endpoint);
   const value = await fn();
   const principal = typeof session === "string" ? session : session.principalArn;
   const calls = (await decisionsSince(s.emu.endpoint, mark)).decisions.filter((d) => d.principal === principal);
@@ -214,7 +214,7 @@ describe("the emulator enforces IAM for role sessions", () => {
   });
 
   test("iam:GetUser without a name from a role session is a ValidationError, as on AWS; a query-protocol denial is ErrorResponse/Error (the Go SDK's shape)", async () => {
-    const mark = (await decisionsSince(s.emu.endpoint, Number.MAX_SAFE_INTEGER)).last;
+    const mark = await lastDecision(s.emu.endpoint);
     const iam = new IAMClient(as(nothing));
     const err = await iam.send(new GetUserCommand({})).then(() => undefined, (e: Error) => e);
     expect({ name: err?.name, message: err?.message }).toEqual({ name: "ValidationError", message: "Must specify userName when calling with non-User credentials" });
